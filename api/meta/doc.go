@@ -1,3 +1,5 @@
+//go:generate go run github.com/skiff-io/skiff/cmd/deepcopy-gen
+
 // Package meta holds the metadata every Kubernetes object carries, with Kubernetes' exact JSON wire
 // format: TypeMeta, ObjectMeta, ListMeta, the Status error body, LabelSelector and the RFC 3339 Time.
 //
