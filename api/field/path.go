@@ -7,9 +7,10 @@ import (
 
 // Path is a path to a field in an object, built from the root down. A nil *Path is the root.
 type Path struct {
-	name   string // a field name, or "" when this element is an index or key
-	index  string // the index or key, when name is ""
-	parent *Path
+	name    string // a field name
+	index   string // the index or key, when isIndex
+	isIndex bool
+	parent  *Path
 }
 
 // NewPath returns the path of a top-level field and its children.
@@ -38,12 +39,12 @@ func (p *Path) Child(name string, more ...string) *Path {
 
 // Index returns the path of a list element under p.
 func (p *Path) Index(i int) *Path {
-	return &Path{index: strconv.Itoa(i), parent: p}
+	return &Path{index: strconv.Itoa(i), isIndex: true, parent: p}
 }
 
 // Key returns the path of a map entry under p.
 func (p *Path) Key(key string) *Path {
-	return &Path{index: key, parent: p}
+	return &Path{index: key, isIndex: true, parent: p}
 }
 
 // String renders the path as Kubernetes does: "spec.containers[0].ports[1]", "metadata.labels[app]".
@@ -58,15 +59,15 @@ func (p *Path) String() string {
 	var b strings.Builder
 	for i := len(elems) - 1; i >= 0; i-- {
 		e := elems[i]
-		if e.name != "" {
+		if e.isIndex {
+			b.WriteByte('[')
+			b.WriteString(e.index)
+			b.WriteByte(']')
+		} else {
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
 			b.WriteString(e.name)
-		} else {
-			b.WriteByte('[')
-			b.WriteString(e.index)
-			b.WriteByte(']')
 		}
 	}
 	return b.String()
