@@ -308,6 +308,19 @@ func (r *Registry) Encode(obj meta.Object) ([]byte, error) {
 	return json.Marshal(obj)
 }
 
+// AppendEncode appends obj's JSON (as Encode writes it) to dst, so that a caller can reuse buffers.
+func (r *Registry) AppendEncode(dst []byte, obj meta.Object) ([]byte, error) {
+	if err := r.SetKind(obj); err != nil {
+		return dst, err
+	}
+	buf := bytes.NewBuffer(dst)
+	if err := json.NewEncoder(buf).Encode(obj); err != nil {
+		return dst, err
+	}
+	b := buf.Bytes()
+	return b[:len(b)-1], nil // Encoder ends each value with a newline; Marshal does not
+}
+
 // DecodeError is a decoding failure, naming the field where it could.
 type DecodeError struct {
 	// Field is the JSON path of the bad value ("spec.containers.ports.containerPort"), or "".

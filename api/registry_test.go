@@ -26,7 +26,11 @@ type Widget struct {
 	} `json:"spec"`
 }
 
-func (w *Widget) DeepCopyObject() meta.Object { c := *w; w.ObjectMeta.DeepCopyInto(&c.ObjectMeta); return &c }
+func (w *Widget) DeepCopyObject() meta.Object {
+	c := *w
+	w.ObjectMeta.DeepCopyInto(&c.ObjectMeta)
+	return &c
+}
 
 func TestBuiltinKinds(t *testing.T) {
 	r := api.Builtin()

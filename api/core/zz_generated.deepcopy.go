@@ -3,6 +3,8 @@
 package core
 
 import (
+	"maps"
+
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/api/resource"
 )
@@ -112,10 +114,7 @@ func (in *CSIVolumeSource) DeepCopyInto(out *CSIVolumeSource) {
 	}
 	if in.VolumeAttributes != nil {
 		in, out := &in.VolumeAttributes, &out.VolumeAttributes
-		*out = make(map[string]string, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 	if in.NodePublishSecretRef != nil {
 		in, out := &in.NodePublishSecretRef, &out.NodePublishSecretRef
@@ -170,10 +169,7 @@ func (in *ConfigMap) DeepCopyInto(out *ConfigMap) {
 	}
 	if in.Data != nil {
 		in, out := &in.Data, &out.Data
-		*out = make(map[string]string, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 	if in.BinaryData != nil {
 		in, out := &in.BinaryData, &out.BinaryData
@@ -2314,10 +2310,7 @@ func (in *PodSpec) DeepCopyInto(out *PodSpec) {
 	}
 	if in.NodeSelector != nil {
 		in, out := &in.NodeSelector, &out.NodeSelector
-		*out = make(map[string]string, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 	if in.AutomountServiceAccountToken != nil {
 		in, out := &in.AutomountServiceAccountToken, &out.AutomountServiceAccountToken
@@ -2675,32 +2668,6 @@ func (in *ResourceHealth) DeepCopy() *ResourceHealth {
 	return out
 }
 
-// DeepCopyInto copies the receiver into out, so that out shares no memory with in. A nil receiver
-// copies as nil.
-func (in ResourceList) DeepCopyInto(out *ResourceList) {
-	if in == nil {
-		*out = nil
-		return
-	}
-	{
-		in := &in
-		*out = make(ResourceList, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val.DeepCopy()
-		}
-	}
-}
-
-// DeepCopy returns a deep copy of the receiver, or nil if the receiver is nil.
-func (in ResourceList) DeepCopy() ResourceList {
-	if in == nil {
-		return nil
-	}
-	out := new(ResourceList)
-	in.DeepCopyInto(out)
-	return *out
-}
-
 // DeepCopyInto copies the receiver into out, so that out shares no memory with in. in must be non-nil.
 func (in *ResourceQuota) DeepCopyInto(out *ResourceQuota) {
 	*out = *in
@@ -2924,10 +2891,7 @@ func (in *Secret) DeepCopyInto(out *Secret) {
 	}
 	if in.StringData != nil {
 		in, out := &in.StringData, &out.StringData
-		*out = make(map[string]string, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 }
 

@@ -130,9 +130,8 @@ func NewScaledQuantity(value int64, scale Scale) Quantity {
 // DeepCopy returns a copy of q. Copying a Quantity by assignment is already safe; DeepCopy exists so
 // that generated deep-copy code for API types can call it.
 func (q Quantity) DeepCopy() Quantity {
-	if q.big != nil {
-		q.big = new(big.Int).Set(q.big)
-	}
+	// A copy is the value itself: big is never modified once a Quantity holds it, so sharing it is
+	// safe, and maps of quantities (ResourceList) can be cloned wholesale.
 	return q
 }
 

@@ -477,6 +477,12 @@ func (e *emitter) value(t types.Type, in, out string, outIsCopy bool) {
 
 // reference writes the body that makes *out a deep copy of the non-nil map or slice *in, of type t.
 func (e *emitter) reference(t types.Type, u types.Type) {
+	if m, ok := u.(*types.Map); ok && plainData(m.Key()) && plainData(m.Elem()) {
+		// maps.Clone copies the table wholesale, several times faster than inserting key by key,
+		// and keeps nil nil and empty empty.
+		e.p("*out = %s.Clone(*in)", e.g.imports.qualifier(mapsPackage))
+		return
+	}
 	e.p("*out = make(%s, len(*in))", e.g.typeString(t))
 	switch u := u.(type) {
 	case *types.Slice:
@@ -698,6 +704,9 @@ func relPath(p string) string {
 	}
 	return p
 }
+
+// mapsPackage is the standard library's maps, whose Clone copies plain-data maps.
+var mapsPackage = types.NewPackage("maps", "maps")
 
 // importNames gives each imported package a name that clashes with nothing in the generated file.
 type importNames struct {

@@ -643,9 +643,9 @@ func (s *suite) testWatchFilter(t *testing.T) {
 		}
 	}
 	mustCreate(t, st, NewWidget("ns", "a")) // red: not seen
-	setColor("a", "blue")                     // starts matching: ADDED
-	setColor("a", "blue2")                    // stops matching: DELETED
-	setColor("a", "blue")                     // ADDED again
+	setColor("a", "blue")                   // starts matching: ADDED
+	setColor("a", "blue2")                  // stops matching: DELETED
+	setColor("a", "blue")                   // ADDED again
 	x := mustCreate(t, st, NewWidget("ns", "b"))
 	_ = x
 	setColor("b", "green") // never matches: nothing

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/store"

@@ -4,6 +4,7 @@ package example
 
 import (
 	"encoding/json"
+	"maps"
 
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/cmd/deepcopy-gen/testdata/example/other"
@@ -308,10 +309,7 @@ func (in *Template) DeepCopyInto(out *Template) {
 	*out = *in
 	if in.Labels != nil {
 		in, out := &in.Labels, &out.Labels
-		*out = make(map[string]string, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 	if in.Ports != nil {
 		in, out := &in.Ports, &out.Ports
@@ -572,10 +570,7 @@ func (in *WidgetSpec) DeepCopyInto(out *WidgetSpec) {
 	}
 	if in.Labels != nil {
 		in, out := &in.Labels, &out.Labels
-		*out = make(map[string]string, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 	if in.Groups != nil {
 		in, out := &in.Groups, &out.Groups
@@ -617,10 +612,7 @@ func (in *WidgetSpec) DeepCopyInto(out *WidgetSpec) {
 			var outVal map[string]int
 			if val != nil {
 				in, out := &val, &outVal
-				*out = make(map[string]int, len(*in))
-				for key, val := range *in {
-					(*out)[key] = val
-				}
+				*out = maps.Clone(*in)
 			}
 			(*out)[key] = outVal
 		}
@@ -634,10 +626,7 @@ func (in *WidgetSpec) DeepCopyInto(out *WidgetSpec) {
 	}
 	if in.Places != nil {
 		in, out := &in.Places, &out.Places
-		*out = make(map[Phase]other.Point, len(*in))
-		for key, val := range *in {
-			(*out)[key] = val
-		}
+		*out = maps.Clone(*in)
 	}
 	if in.Bosses != nil {
 		in, out := &in.Bosses, &out.Bosses
