@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/skiff-io/skiff/api/field"
+	"github.com/skiff-io/skiff/api/fields"
 	"github.com/skiff-io/skiff/api/meta"
 )
 
@@ -90,6 +93,29 @@ var builtinGroups = map[string]bool{
 	"scheduling.k8s.io": true, "node.k8s.io": true, "storage.k8s.io": true, "networking.k8s.io": true,
 }
 
+// FieldSet returns the fields of obj a field selector may name: metadata.name and
+// metadata.namespace, which every kind has, and the kind's SelectableFields.
+func (k *Kind) FieldSet(obj meta.Object) fields.Set {
+	m := obj.GetObjectMeta()
+	set := fields.Set{"metadata.name": m.Name}
+	if k.Namespaced {
+		set["metadata.namespace"] = m.Namespace
+	}
+	if k.SelectableFields != nil {
+		for f, v := range k.SelectableFields(obj) {
+			set[f] = v
+		}
+	}
+	return set
+}
+
+// FieldLabels returns the field names a field selector on this kind may use, sorted.
+func (k *Kind) FieldLabels() []string {
+	names := slices.Collect(maps.Keys(k.FieldSet(k.New())))
+	slices.Sort(names)
+	return names
+}
+
 // HasSubresource reports whether the kind serves sub.
 func (k *Kind) HasSubresource(sub string) bool {
 	for _, s := range k.Subresources {
@@ -121,8 +147,6 @@ type Registry struct {
 	byGVK      map[GroupVersionKind]*Kind
 	byResource map[GroupResource]*Kind
 	byType     map[reflect.Type]*Kind
-	// MaxDecodeSize bounds what Decode accepts; 0 means no bound.
-	maxDecodeSize int
 }
 
 // NewRegistry returns an empty registry. Builtin returns one with Kubernetes' kinds in it.
@@ -345,7 +369,7 @@ func (e *DecodeError) Unwrap() error { return ErrDecode }
 func (r *Registry) Decode(data []byte) (meta.Object, error) {
 	var tm meta.TypeMeta
 	if err := json.Unmarshal(data, &tm); err != nil {
-		return nil, jsonError(err)
+		return nil, decodeError(data, reflect.TypeFor[meta.TypeMeta](), err)
 	}
 	if tm.Kind == "" {
 		return nil, &DecodeError{Field: "kind", Msg: "Object 'Kind' is missing"}
@@ -360,7 +384,7 @@ func (r *Registry) Decode(data []byte) (meta.Object, error) {
 	}
 	obj := k.New()
 	if err := json.Unmarshal(data, obj); err != nil {
-		return nil, jsonError(err)
+		return nil, decodeError(data, k.Type, err)
 	}
 	return obj, nil
 }
@@ -369,7 +393,7 @@ func (r *Registry) Decode(data []byte) (meta.Object, error) {
 func DecodeInto(data []byte, obj any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(obj); err != nil {
-		return jsonError(err)
+		return decodeError(data, reflect.TypeOf(obj), err)
 	}
 	if dec.More() {
 		return &DecodeError{Msg: "unexpected data after the end of the object"}
@@ -377,18 +401,25 @@ func DecodeInto(data []byte, obj any) error {
 	return nil
 }
 
-// jsonError turns encoding/json's errors into DecodeErrors that name the field.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
+// decodeError turns a failure to decode data into a value of type t into a DecodeError that names
+// the field, with list indexes and map keys ("spec.containers[0].ports[0].containerPort").
+func decodeError(data []byte, t reflect.Type, err error) error {
 	var se *json.SyntaxError
-	switch {
-	case errors.As(err, &te):
-		f := te.Field
-		return &DecodeError{Field: f, Msg: fmt.Sprintf("cannot unmarshal %s into a field of type %s", te.Value, typeName(te.Type))}
-	case errors.As(err, &se):
+	if errors.As(err, &se) {
 		return &DecodeError{Msg: fmt.Sprintf("invalid JSON at offset %d: %v", se.Offset, se)}
 	}
-	return &DecodeError{Msg: err.Error()}
+	path, located := locateError(data, t)
+	if located == nil {
+		located = err
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(located, &te) {
+		if path == "" {
+			path = te.Field
+		}
+		return &DecodeError{Field: path, Msg: fmt.Sprintf("cannot unmarshal %s into a field of type %s", te.Value, typeName(te.Type))}
+	}
+	return &DecodeError{Field: path, Msg: located.Error()}
 }
 
 func typeName(t reflect.Type) string {

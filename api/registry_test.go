@@ -70,6 +70,17 @@ func TestBuiltinKinds(t *testing.T) {
 	if pods.KeyPrefix() != "pods" {
 		t.Errorf("pods key prefix %q, want pods (as kube-apiserver stores them)", pods.KeyPrefix())
 	}
+	if diff := cmp.Diff([]string{"metadata.name", "metadata.namespace", "spec.hostNetwork", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.nominatedNodeName", "status.phase", "status.podIP"}, pods.FieldLabels()); diff != "" {
+		t.Errorf("pod field labels (-want +got):\n%s", diff)
+	}
+	nodes, _ := r.ResourceFor("", "nodes")
+	if diff := cmp.Diff([]string{"metadata.name", "spec.unschedulable"}, nodes.FieldLabels()); diff != "" {
+		t.Errorf("node field labels, cluster-scoped so no metadata.namespace (-want +got):\n%s", diff)
+	}
+	pod := &core.Pod{ObjectMeta: meta.ObjectMeta{Name: "p", Namespace: "ns"}, Spec: core.PodSpec{NodeName: "n1"}, Status: core.PodStatus{Phase: core.PodRunning}}
+	if set := pods.FieldSet(pod); set["spec.nodeName"] != "n1" || set["status.phase"] != "Running" || set["metadata.namespace"] != "ns" {
+		t.Errorf("pod field set %v", set)
+	}
 	// Every built-in kind round-trips through New, KindOf and the codec.
 	for _, k := range r.Kinds() {
 		obj := k.New()
@@ -160,9 +171,13 @@ func TestDecodeErrors(t *testing.T) {
 		{"wrong group", `{"apiVersion":"apps/v1","kind":"Pod"}`, "", `no kind "Pod" is registered for version "apps/v1"`},
 		{"string for a number", `{"apiVersion":"apps/v1","kind":"Deployment","spec":{"replicas":"three"}}`, "spec.replicas", "cannot unmarshal string into a field of type integer"},
 		{"number for a list", `{"apiVersion":"v1","kind":"Pod","spec":{"containers":5}}`, "spec.containers", "cannot unmarshal number into a field of type array"},
-		{"deep field", `{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a","ports":[{"containerPort":"80"}]}]}}`, "spec.containers.ports.containerPort", "cannot unmarshal string"},
-		{"bad quantity", `{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a","resources":{"limits":{"cpu":"lots"}}}]}}`, "", "quantity"},
-		{"bad time", `{"apiVersion":"v1","kind":"Pod","metadata":{"creationTimestamp":"yesterday"}}`, "", "RFC 3339"},
+		{"deep field", `{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a"},{"name":"b","ports":[{"containerPort":80},{"containerPort":"80"}]}]}}`, "spec.containers[1].ports[1].containerPort", "cannot unmarshal string"},
+		{"bad quantity", `{"apiVersion":"v1","kind":"Pod","spec":{"containers":[{"name":"a","resources":{"limits":{"memory":"1Gi","cpu":"lots"}}}]}}`, "spec.containers[0].resources.limits[cpu]", "quantity"},
+		{"bad time", `{"apiVersion":"v1","kind":"Pod","metadata":{"creationTimestamp":"yesterday"}}`, "metadata.creationTimestamp", "RFC 3339"},
+		{"bad int-or-string", `{"apiVersion":"apps/v1","kind":"Deployment","spec":{"strategy":{"rollingUpdate":{"maxSurge":true}}}}`, "spec.strategy.rollingUpdate.maxSurge", ""},
+		{"number too large", `{"apiVersion":"apps/v1","kind":"Deployment","spec":{"replicas":99999999999}}`, "spec.replicas", "cannot unmarshal number 99999999999 into a field of type integer"},
+		{"absurd quantity", `{"apiVersion":"v1","kind":"ResourceQuota","spec":{"hard":{"pods":"1e99999999999999999999"}}}`, "spec.hard[pods]", ""},
+		{"bad base64", `{"apiVersion":"v1","kind":"Secret","data":{"k":"not base64!"}}`, "data[k]", ""},
 		{"too deep", `{"apiVersion":"v1","kind":"Pod","metadata":{"labels":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}}`, "", ""},
 	}
 	for _, tc := range cases {

@@ -3,9 +3,12 @@ package memdb_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -292,5 +295,38 @@ func BenchmarkWatchLatency(b *testing.B) {
 		b.ReportMetric(float64(all[len(all)*99/100].Microseconds())/1000, "p99-ms")
 		b.ReportMetric(float64(writes)/elapsed.Seconds(), "writes/s")
 		s.Close()
+	}
+}
+
+// BenchmarkDiskSync measures the disk under the log: a 32 KiB write plus fdatasync, appended to a
+// growing file (every sync also commits the size change) or written into zeros laid down ahead, as
+// the log's segments are.
+func BenchmarkDiskSync(b *testing.B) {
+	buf := make([]byte, 32<<10)
+	for _, mode := range []string{"append", "preallocated"} {
+		b.Run(mode, func(b *testing.B) {
+			f, err := os.Create(filepath.Join(b.TempDir(), "sync"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer f.Close()
+			if mode == "preallocated" {
+				zero := make([]byte, 1<<20)
+				for off := 0; off < b.N*len(buf); off += len(zero) {
+					f.Write(zero)
+				}
+				f.Sync()
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				if _, err := f.WriteAt(buf, int64(i*len(buf))); err != nil {
+					b.Fatal(err)
+				}
+				if err := syscall.Fdatasync(int(f.Fd())); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "syncs/s")
+		})
 	}
 }

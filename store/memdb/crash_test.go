@@ -141,7 +141,7 @@ func TestCrashRecovery(t *testing.T) {
 	dir := t.TempDir()
 	next := make([]int, crashWriters) // first operation index not yet acknowledged, per writer
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 42))
-	var totalAcked, totalTrials int
+	var totalAcked, totalTrials, inFlightDurable int
 	for trial := range *crashTrials {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), crashEnv+"="+dir)
@@ -193,8 +193,13 @@ func TestCrashRecovery(t *testing.T) {
 		totalAcked += lines
 		totalTrials++
 		next = verifyCrash(t, trial, dir, acked)
+		for w := range next {
+			if next[w] > acked[w] {
+				inFlightDurable++
+			}
+		}
 	}
-	t.Logf("%d trials, %d acknowledged writes checked", totalTrials, totalAcked)
+	t.Logf("%d trials, %d acknowledged writes checked, %d writes found durable whose acknowledgement the kill cut off", totalTrials, totalAcked, inFlightDurable)
 	if totalAcked == 0 {
 		t.Fatal("no write was ever acknowledged: the trials tested nothing")
 	}

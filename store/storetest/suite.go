@@ -12,7 +12,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/skiff-io/skiff/api/fields"
+	"github.com/skiff-io/skiff/api/labels"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/store"
 )
@@ -44,6 +47,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("ConcurrentConflictingUpdates", s.testConcurrentConflictingUpdates)
 	t.Run("ConcurrentCreates", s.testConcurrentCreates)
 	t.Run("List", s.testList)
+	t.Run("ListSelectors", s.testListSelectors)
 	t.Run("ListPaging", s.testListPaging)
 	t.Run("ContinueAcrossWrites", s.testContinueAcrossWrites)
 	t.Run("InvalidContinue", s.testInvalidContinue)
@@ -415,6 +419,48 @@ func (s *suite) testList(t *testing.T) {
 	}
 	if _, err := st.List(ctx, "/registry/", store.ListOptions{Limit: -1}); err == nil {
 		t.Errorf("negative limit accepted")
+	}
+}
+
+func (s *suite) testListSelectors(t *testing.T) {
+	st := s.open(t)
+	ctx := ctxFor(t)
+	for i, name := range []string{"a", "b", "c", "d"} {
+		w := NewWidget("ns", name)
+		w.Labels = map[string]string{"app": "web", "tier": []string{"front", "back"}[i%2]}
+		if name == "d" {
+			w.Labels["app"] = "db"
+		}
+		mustCreate(t, st, w)
+	}
+	cases := []struct {
+		label, field string
+		want         []string
+	}{
+		{"app=web", "", []string{"ns/a", "ns/b", "ns/c"}},
+		{"app=web,tier!=front", "", []string{"ns/b"}},
+		{"tier in (back),app", "", []string{"ns/b", "ns/d"}},
+		{"", "metadata.name=c", []string{"ns/c"}},
+		{"", "metadata.name!=c,metadata.namespace=ns", []string{"ns/a", "ns/b", "ns/d"}},
+		{"app=web", "metadata.name!=a", []string{"ns/b", "ns/c"}},
+		{"!app", "", nil},
+	}
+	for _, tc := range cases {
+		ls, err := labels.Parse(tc.label)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs, err := fields.ParseSelector(tc.field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := st.List(ctx, store.Prefix("storetest.skiff.io/widgets", ""), store.ListOptions{Filter: store.SelectorFilter(ls, fs, nil)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(tc.want, names(res.Items), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("labels %q, fields %q (-want +got):\n%s", tc.label, tc.field, diff)
+		}
 	}
 }
 
