@@ -288,7 +288,7 @@ func (s *Store) recover() error {
 	}
 	last := base
 	var replayed int
-	var lastEnd int64 // where the valid frames of the newest segment end
+	ends := make([]int64, len(segs)) // where each segment's valid frames end
 	for i, seg := range segs {
 		isLast := i == len(segs)-1
 		if i+1 < len(segs) && segs[i+1].firstRev <= base+1 {
@@ -314,7 +314,7 @@ func (s *Store) recover() error {
 		if err != nil {
 			return err
 		}
-		lastEnd = good
+		ends[i] = good
 		if torn {
 			s.log.Info("discarding torn write at the end of the log", "path", seg.path, "offset", good)
 			if good < walHeaderSize {
@@ -335,7 +335,7 @@ func (s *Store) recover() error {
 
 	var w *walWriter
 	if n := len(segs); n > 0 && segs[n-1].firstRev > base {
-		w, err = openSegment(dir, segs[n-1], lastEnd)
+		w, err = openSegment(dir, segs[n-1], ends[n-1])
 	} else {
 		w, err = newSegment(dir, last+1)
 	}

@@ -363,3 +363,32 @@ func TestContinueExpires(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// TestEmptyNewestSegment: a crash right after a new segment file was created, before its header
+// reached the disk, leaves an empty file; recovery drops it and keeps appending where the log ends.
+func TestEmptyNewestSegment(t *testing.T) {
+	for _, size := range []int{0, 7} {
+		t.Run(fmt.Sprintf("%d bytes", size), func(t *testing.T) {
+			dir := t.TempDir()
+			s := open(t, options(t, dir))
+			for i := range 3 {
+				create(t, s, fmt.Sprintf("w%d", i))
+			}
+			rev, _ := s.Revision(context.Background())
+			s.Close()
+			// revisions 2..4 are in the first segment; a new one would start at 5
+			path := filepath.Join(dir, fmt.Sprintf("wal-%016x.wal", rev+1))
+			if err := os.WriteFile(path, []byte("SKIFFWAL")[:size], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s = open(t, options(t, dir))
+			create(t, s, "after")
+			s.Close()
+			s = open(t, options(t, dir))
+			defer s.Close()
+			if got := strings.Join(keys(t, s), ","); got != "after,w0,w1,w2" {
+				t.Errorf("objects after two restarts: %s", got)
+			}
+		})
+	}
+}
