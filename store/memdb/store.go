@@ -345,11 +345,9 @@ func (s *Store) recover() error {
 	w.maxChunk = min(maxPreallocChunk, s.opts.SegmentSize)
 	s.wal = w
 	// Bytes written since the last snapshot decide the next one; count what is already on disk.
-	for _, seg := range segs {
+	for i, seg := range segs {
 		if seg.firstRev > base {
-			if fi, err := os.Stat(seg.path); err == nil {
-				s.wal.sinceSnapshot += min(fi.Size(), s.wal.off) // preallocated zeros are not log
-			}
+			s.wal.sinceSnapshot += ends[i] // the frames, not the preallocated zeros after them
 		}
 	}
 	return nil
