@@ -3,6 +3,7 @@ package api
 import (
 	"strconv"
 
+	"github.com/skiff-io/skiff/api/admissionregistration"
 	"github.com/skiff-io/skiff/api/apps"
 	"github.com/skiff-io/skiff/api/coordination"
 	"github.com/skiff-io/skiff/api/core"
@@ -25,28 +26,31 @@ func Builtin() *Registry {
 	must(Register(r, KindSpec[*core.Pod]{
 		Version: "v1", Kind: "Pod", Resource: "pods", Singular: "pod", ShortNames: []string{"po"},
 		Categories: all, Namespaced: true,
-		Subresources:     []string{"status", "binding", "log", "exec", "attach", "portforward", "eviction", "ephemeralcontainers", "resize"},
-		Default:          core.DefaultPod,
-		Validate:         core.ValidatePod,
-		ValidateUpdate:   core.ValidatePodUpdate,
-		SelectableFields: podFields,
+		Subresources:         []string{"status", "binding", "log", "exec", "attach", "portforward", "eviction", "ephemeralcontainers", "resize"},
+		Default:              core.DefaultPod,
+		Validate:             core.ValidatePod,
+		ValidateUpdate:       core.ValidatePodUpdate,
+		ValidateStatusUpdate: core.ValidatePodStatusUpdate,
+		SelectableFields:     podFields,
 	}))
 	must(Register(r, KindSpec[*core.Node]{
 		Version: "v1", Kind: "Node", Resource: "nodes", Singular: "node", ShortNames: []string{"no"},
-		Subresources:   []string{"status", "proxy"},
-		Default:        core.DefaultNode,
-		Validate:       core.ValidateNode,
-		ValidateUpdate: core.ValidateNodeUpdate,
+		Subresources:         []string{"status", "proxy"},
+		Default:              core.DefaultNode,
+		Validate:             core.ValidateNode,
+		ValidateUpdate:       core.ValidateNodeUpdate,
+		ValidateStatusUpdate: core.ValidateNodeStatusUpdate,
 		SelectableFields: func(n *core.Node) map[string]string {
 			return map[string]string{"spec.unschedulable": strconv.FormatBool(n.Spec.Unschedulable)}
 		},
 	}))
 	must(Register(r, KindSpec[*core.Namespace]{
 		Version: "v1", Kind: "Namespace", Resource: "namespaces", Singular: "namespace", ShortNames: []string{"ns"},
-		Subresources:   []string{"status", "finalize"},
-		Default:        core.DefaultNamespace,
-		Validate:       core.ValidateNamespace,
-		ValidateUpdate: core.ValidateNamespaceUpdate,
+		Subresources:         []string{"status", "finalize"},
+		Default:              core.DefaultNamespace,
+		Validate:             core.ValidateNamespace,
+		ValidateUpdate:       core.ValidateNamespaceUpdate,
+		ValidateStatusUpdate: core.ValidateNamespaceStatusUpdate,
 		SelectableFields: func(ns *core.Namespace) map[string]string {
 			return map[string]string{"status.phase": string(ns.Status.Phase)}
 		},
@@ -84,9 +88,10 @@ func Builtin() *Registry {
 	}))
 	must(Register(r, KindSpec[*core.ResourceQuota]{
 		Version: "v1", Kind: "ResourceQuota", Resource: "resourcequotas", Singular: "resourcequota", ShortNames: []string{"quota"}, Namespaced: true,
-		Subresources:   []string{"status"},
-		Validate:       core.ValidateResourceQuota,
-		ValidateUpdate: core.ValidateResourceQuotaUpdate,
+		Subresources:         []string{"status"},
+		Validate:             core.ValidateResourceQuota,
+		ValidateUpdate:       core.ValidateResourceQuotaUpdate,
+		ValidateStatusUpdate: core.ValidateResourceQuotaStatusUpdate,
 	}))
 	must(Register(r, KindSpec[*core.LimitRange]{
 		Version: "v1", Kind: "LimitRange", Resource: "limitranges", Singular: "limitrange", ShortNames: []string{"limits"}, Namespaced: true,
@@ -99,18 +104,20 @@ func Builtin() *Registry {
 	must(Register(r, KindSpec[*apps.Deployment]{
 		Group: apps.GroupName, Version: "v1", Kind: "Deployment", Resource: "deployments", Singular: "deployment",
 		ShortNames: []string{"deploy"}, Categories: all, Namespaced: true,
-		Subresources:   []string{"status", "scale"},
-		Default:        apps.DefaultDeployment,
-		Validate:       apps.ValidateDeployment,
-		ValidateUpdate: apps.ValidateDeploymentUpdate,
+		Subresources:         []string{"status", "scale"},
+		Default:              apps.DefaultDeployment,
+		Validate:             apps.ValidateDeployment,
+		ValidateUpdate:       apps.ValidateDeploymentUpdate,
+		ValidateStatusUpdate: apps.ValidateDeploymentStatusUpdate,
 	}))
 	must(Register(r, KindSpec[*apps.ReplicaSet]{
 		Group: apps.GroupName, Version: "v1", Kind: "ReplicaSet", Resource: "replicasets", Singular: "replicaset",
 		ShortNames: []string{"rs"}, Categories: all, Namespaced: true,
-		Subresources:   []string{"status", "scale"},
-		Default:        apps.DefaultReplicaSet,
-		Validate:       apps.ValidateReplicaSet,
-		ValidateUpdate: apps.ValidateReplicaSetUpdate,
+		Subresources:         []string{"status", "scale"},
+		Default:              apps.DefaultReplicaSet,
+		Validate:             apps.ValidateReplicaSet,
+		ValidateUpdate:       apps.ValidateReplicaSetUpdate,
+		ValidateStatusUpdate: apps.ValidateReplicaSetStatusUpdate,
 	}))
 
 	// rbac.authorization.k8s.io/v1
@@ -129,6 +136,13 @@ func Builtin() *Registry {
 	must(Register(r, KindSpec[*rbac.ClusterRoleBinding]{
 		Group: rbac.GroupName, Version: "v1", Kind: "ClusterRoleBinding", Resource: "clusterrolebindings", Singular: "clusterrolebinding",
 		Default: rbac.DefaultClusterRoleBinding, Validate: rbac.ValidateClusterRoleBinding, ValidateUpdate: rbac.ValidateClusterRoleBindingUpdate,
+	}))
+
+	// admissionregistration.k8s.io/v1alpha1
+	must(Register(r, KindSpec[*admissionregistration.InitializerConfiguration]{
+		Group: admissionregistration.GroupName, Version: admissionregistration.Version, Kind: "InitializerConfiguration",
+		Resource: "initializerconfigurations", Singular: "initializerconfiguration",
+		Validate: admissionregistration.ValidateInitializerConfiguration, ValidateUpdate: admissionregistration.ValidateInitializerConfigurationUpdate,
 	}))
 
 	// coordination.k8s.io/v1

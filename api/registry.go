@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"reflect"
 	"slices"
@@ -68,6 +69,8 @@ type Kind struct {
 	Validate func(obj meta.Object) field.ErrorList
 	// ValidateUpdate checks a change to an existing object.
 	ValidateUpdate func(obj, old meta.Object) field.ErrorList
+	// ValidateStatusUpdate checks a write to the status subresource.
+	ValidateStatusUpdate func(obj, old meta.Object) field.ErrorList
 	// SelectableFields returns the fields a field selector may name (beyond metadata.name and
 	// metadata.namespace, which every kind has).
 	SelectableFields func(obj meta.Object) map[string]string
@@ -137,6 +140,7 @@ type KindSpec[T meta.Object] struct {
 	Default              func(T)
 	Validate             func(T) field.ErrorList
 	ValidateUpdate       func(obj, old T) field.ErrorList
+	ValidateStatusUpdate func(obj, old T) field.ErrorList
 	SelectableFields     func(T) map[string]string
 }
 
@@ -187,6 +191,9 @@ func Register[T meta.Object](r *Registry, spec KindSpec[T]) error {
 	}
 	if f := spec.ValidateUpdate; f != nil {
 		k.ValidateUpdate = func(o, old meta.Object) field.ErrorList { return f(o.(T), old.(T)) }
+	}
+	if f := spec.ValidateStatusUpdate; f != nil {
+		k.ValidateStatusUpdate = func(o, old meta.Object) field.ErrorList { return f(o.(T), old.(T)) }
 	}
 	if f := spec.SelectableFields; f != nil {
 		k.SelectableFields = func(o meta.Object) map[string]string { return f(o.(T)) }
@@ -405,8 +412,11 @@ func DecodeInto(data []byte, obj any) error {
 // the field, with list indexes and map keys ("spec.containers[0].ports[0].containerPort").
 func decodeError(data []byte, t reflect.Type, err error) error {
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return &DecodeError{Msg: fmt.Sprintf("invalid JSON at offset %d: %v", se.Offset, se)}
+	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+		if errors.As(json.Unmarshal(data, new(any)), &se) {
+			return &DecodeError{Msg: fmt.Sprintf("invalid JSON at offset %d: %v", se.Offset, se)}
+		}
+		return &DecodeError{Msg: "invalid JSON: " + err.Error()}
 	}
 	path, located := locateError(data, t)
 	if located == nil {

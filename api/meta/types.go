@@ -251,3 +251,7 @@ const (
 	ConditionFalse   ConditionStatus = "False"
 	ConditionUnknown ConditionStatus = "Unknown"
 )
+
+// Initialized reports whether the object has no pending initializers and no failure result: only
+// then do get, list and watch show it to clients that do not ask for uninitialized objects.
+func (m *ObjectMeta) Initialized() bool { return isInitialized(m.Initializers) }

@@ -1,0 +1,96 @@
+package authz
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/skiff-io/skiff/authn"
+)
+
+// Attributes describe what a request wants to do.
+type Attributes struct {
+	User authn.User
+	// Verb is get, list, watch, create, update, patch, delete, deletecollection (resource requests)
+	// or the lower-case HTTP method (non-resource requests).
+	Verb            string
+	ResourceRequest bool
+	APIGroup        string
+	APIVersion      string
+	Resource        string
+	Subresource     string
+	Namespace       string
+	Name            string
+	// Path is the URL path, for non-resource requests.
+	Path string
+}
+
+// Decision is an authorizer's verdict.
+type Decision int
+
+// The verdicts.
+const (
+	// NoOpinion lets the next authorizer decide; if none does, the request is denied.
+	NoOpinion Decision = iota
+	Allow
+	Deny
+)
+
+func (d Decision) String() string {
+	switch d {
+	case Allow:
+		return "allow"
+	case Deny:
+		return "deny"
+	}
+	return "no opinion"
+}
+
+// Authorizer decides on requests.
+type Authorizer interface {
+	Authorize(ctx context.Context, a Attributes) (d Decision, reason string, err error)
+}
+
+// AuthorizerFunc adapts a function to an Authorizer.
+type AuthorizerFunc func(ctx context.Context, a Attributes) (Decision, string, error)
+
+// Authorize calls f.
+func (f AuthorizerFunc) Authorize(ctx context.Context, a Attributes) (Decision, string, error) {
+	return f(ctx, a)
+}
+
+var _ Authorizer = AuthorizerFunc(nil)
+
+// Union asks each authorizer in order; the first Allow or Deny decides. With no decision, the
+// reasons and errors are joined and the verdict is NoOpinion (which the server treats as deny).
+func Union(as ...Authorizer) Authorizer {
+	return AuthorizerFunc(func(ctx context.Context, a Attributes) (Decision, string, error) {
+		var reasons []string
+		var errs []error
+		for _, z := range as {
+			d, reason, err := z.Authorize(ctx, a)
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if d == Allow || d == Deny {
+				return d, reason, nil
+			}
+			if reason != "" {
+				reasons = append(reasons, reason)
+			}
+		}
+		return NoOpinion, strings.Join(reasons, "\n"), errors.Join(errs...)
+	})
+}
+
+// AlwaysAllow allows everything: for tests and single-user development clusters.
+func AlwaysAllow() Authorizer {
+	return AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) { return Allow, "", nil })
+}
+
+// AlwaysDeny denies everything.
+func AlwaysDeny() Authorizer {
+	return AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) {
+		return Deny, "everything is forbidden", nil
+	})
+}
