@@ -16,7 +16,7 @@ type plugin struct {
 	fail     bool
 }
 
-func (p plugin) Name() string                     { return p.name }
+func (p plugin) Name() string                        { return p.name }
 func (p plugin) Handles(op admission.Operation) bool { return op == admission.Create }
 
 type mutator struct{ plugin }
