@@ -20,9 +20,9 @@ type DeploymentSpec struct {
 	Replicas *int32 `json:"replicas,omitempty"`
 	// Selector picks the pods the Deployment owns; it must match the template's labels and may not
 	// change.
-	Selector *meta.LabelSelector  `json:"selector"`
+	Selector *meta.LabelSelector  `json:"selector" structType:"atomic"`
 	Template core.PodTemplateSpec `json:"template"`
-	Strategy DeploymentStrategy   `json:"strategy,omitempty"`
+	Strategy DeploymentStrategy   `json:"strategy,omitempty" patchStrategy:"retainKeys"`
 	// MinReadySeconds is how long a new pod must be ready before it counts as available.
 	MinReadySeconds int32 `json:"minReadySeconds,omitempty"`
 	// RevisionHistoryLimit is how many old ReplicaSets are kept for rollback; 10 by default.
@@ -72,7 +72,7 @@ type DeploymentStatus struct {
 	UnavailableReplicas int32 `json:"unavailableReplicas,omitempty"`
 	// TerminatingReplicas counts pods being deleted; nil when the server does not track it.
 	TerminatingReplicas *int32                `json:"terminatingReplicas,omitempty"`
-	Conditions          []DeploymentCondition `json:"conditions,omitempty"`
+	Conditions          []DeploymentCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	CollisionCount      *int32                `json:"collisionCount,omitempty"`
 }
 
@@ -109,7 +109,7 @@ type ReplicaSetSpec struct {
 	// Replicas is the desired number of pods; 1 by default.
 	Replicas        *int32               `json:"replicas,omitempty"`
 	MinReadySeconds int32                `json:"minReadySeconds,omitempty"`
-	Selector        *meta.LabelSelector  `json:"selector"`
+	Selector        *meta.LabelSelector  `json:"selector" structType:"atomic"`
 	Template        core.PodTemplateSpec `json:"template,omitempty"`
 }
 
@@ -122,7 +122,7 @@ type ReplicaSetStatus struct {
 	AvailableReplicas    int32                 `json:"availableReplicas,omitempty"`
 	TerminatingReplicas  *int32                `json:"terminatingReplicas,omitempty"`
 	ObservedGeneration   int64                 `json:"observedGeneration,omitempty"`
-	Conditions           []ReplicaSetCondition `json:"conditions,omitempty"`
+	Conditions           []ReplicaSetCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // ReplicaSetConditionType names a ReplicaSet condition.

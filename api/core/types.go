@@ -81,7 +81,7 @@ type Node struct {
 // NodeSpec is the desired state of a node.
 type NodeSpec struct {
 	PodCIDR    string   `json:"podCIDR,omitempty"`
-	PodCIDRs   []string `json:"podCIDRs,omitempty"`
+	PodCIDRs   []string `json:"podCIDRs,omitempty" patchStrategy:"merge"`
 	ProviderID string   `json:"providerID,omitempty"`
 	// Unschedulable keeps new pods off the node (kubectl cordon).
 	Unschedulable bool              `json:"unschedulable,omitempty"`
@@ -128,8 +128,8 @@ type NodeStatus struct {
 	Capacity    ResourceList    `json:"capacity,omitempty"`
 	Allocatable ResourceList    `json:"allocatable,omitempty"`
 	Phase       NodePhase       `json:"phase,omitempty"`
-	Conditions  []NodeCondition `json:"conditions,omitempty"`
-	Addresses   []NodeAddress   `json:"addresses,omitempty"`
+	Conditions  []NodeCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
+	Addresses   []NodeAddress   `json:"addresses,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	// DaemonEndpoints and NodeInfo are structs, always written.
 	DaemonEndpoints  NodeDaemonEndpoints  `json:"daemonEndpoints,omitempty"`
 	NodeInfo         NodeSystemInfo       `json:"nodeInfo,omitempty"`
@@ -286,7 +286,7 @@ type NamespaceSpec struct {
 // NamespaceStatus is the observed state of a namespace.
 type NamespaceStatus struct {
 	Phase      NamespacePhase       `json:"phase,omitempty"`
-	Conditions []NamespaceCondition `json:"conditions,omitempty"`
+	Conditions []NamespaceCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 }
 
 // NamespacePhase is Active or Terminating.
@@ -334,14 +334,14 @@ const LabelMetadataName = "kubernetes.io/metadata.name"
 type Binding struct {
 	meta.TypeMeta   `json:",inline"`
 	meta.ObjectMeta `json:"metadata,omitempty"`
-	Target          ObjectReference `json:"target"`
+	Target          ObjectReference `json:"target" structType:"atomic"`
 }
 
 // Event reports something that happened to an object (core/v1 Event).
 type Event struct {
 	meta.TypeMeta   `json:",inline"`
 	meta.ObjectMeta `json:"metadata"`
-	InvolvedObject  ObjectReference `json:"involvedObject"`
+	InvolvedObject  ObjectReference `json:"involvedObject" structType:"atomic"`
 	Reason          string          `json:"reason,omitempty"`
 	Message         string          `json:"message,omitempty"`
 	Source          EventSource     `json:"source,omitempty"`
@@ -353,7 +353,7 @@ type Event struct {
 	EventTime      meta.MicroTime   `json:"eventTime,omitempty"`
 	Series         *EventSeries     `json:"series,omitempty"`
 	Action         string           `json:"action,omitempty"`
-	Related        *ObjectReference `json:"related,omitempty"`
+	Related        *ObjectReference `json:"related,omitempty" structType:"atomic"`
 	// ReportingController and ReportingInstance are always written, "" when unset.
 	ReportingController string `json:"reportingComponent"`
 	ReportingInstance   string `json:"reportingInstance"`
@@ -435,7 +435,7 @@ type ConfigMap struct {
 type ServiceAccount struct {
 	meta.TypeMeta                `json:",inline"`
 	meta.ObjectMeta              `json:"metadata,omitempty"`
-	Secrets                      []ObjectReference      `json:"secrets,omitempty"`
+	Secrets                      []ObjectReference      `json:"secrets,omitempty" patchStrategy:"merge" patchMergeKey:"name" structType:"atomic"`
 	ImagePullSecrets             []LocalObjectReference `json:"imagePullSecrets,omitempty"`
 	AutomountServiceAccountToken *bool                  `json:"automountServiceAccountToken,omitempty"`
 }

@@ -24,10 +24,10 @@ type PodTemplateSpec struct {
 
 // PodSpec is the desired state of a pod.
 type PodSpec struct {
-	Volumes             []Volume             `json:"volumes,omitempty"`
-	InitContainers      []Container          `json:"initContainers,omitempty"`
-	Containers          []Container          `json:"containers"`
-	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty"`
+	Volumes             []Volume             `json:"volumes,omitempty" patchStrategy:"merge,retainKeys" patchMergeKey:"name"`
+	InitContainers      []Container          `json:"initContainers,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
+	Containers          []Container          `json:"containers" patchStrategy:"merge" patchMergeKey:"name"`
+	EphemeralContainers []EphemeralContainer `json:"ephemeralContainers,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	// RestartPolicy is Always (the default), OnFailure or Never.
 	RestartPolicy RestartPolicy `json:"restartPolicy,omitempty"`
 	// TerminationGracePeriodSeconds is how long containers get between SIGTERM and SIGKILL; 30 by default.
@@ -36,7 +36,7 @@ type PodSpec struct {
 	ActiveDeadlineSeconds *int64    `json:"activeDeadlineSeconds,omitempty"`
 	DNSPolicy             DNSPolicy `json:"dnsPolicy,omitempty"`
 	// NodeSelector lists labels a node must carry for the pod to be scheduled there.
-	NodeSelector       map[string]string `json:"nodeSelector,omitempty"`
+	NodeSelector       map[string]string `json:"nodeSelector,omitempty" mapType:"atomic"`
 	ServiceAccountName string            `json:"serviceAccountName,omitempty"`
 	// DeprecatedServiceAccount is the old name of ServiceAccountName, still written by the API server.
 	DeprecatedServiceAccount     string `json:"serviceAccount,omitempty"`
@@ -48,13 +48,13 @@ type PodSpec struct {
 	HostIPC               bool                   `json:"hostIPC,omitempty"`
 	ShareProcessNamespace *bool                  `json:"shareProcessNamespace,omitempty"`
 	SecurityContext       *PodSecurityContext    `json:"securityContext,omitempty"`
-	ImagePullSecrets      []LocalObjectReference `json:"imagePullSecrets,omitempty"`
+	ImagePullSecrets      []LocalObjectReference `json:"imagePullSecrets,omitempty" patchStrategy:"merge" patchMergeKey:"name" structType:"atomic"`
 	Hostname              string                 `json:"hostname,omitempty"`
 	Subdomain             string                 `json:"subdomain,omitempty"`
 	Affinity              *Affinity              `json:"affinity,omitempty"`
 	SchedulerName         string                 `json:"schedulerName,omitempty"`
 	Tolerations           []Toleration           `json:"tolerations,omitempty"`
-	HostAliases           []HostAlias            `json:"hostAliases,omitempty"`
+	HostAliases           []HostAlias            `json:"hostAliases,omitempty" patchStrategy:"merge" patchMergeKey:"ip"`
 	PriorityClassName     string                 `json:"priorityClassName,omitempty"`
 	Priority              *int32                 `json:"priority,omitempty"`
 	DNSConfig             *PodDNSConfig          `json:"dnsConfig,omitempty"`
@@ -64,13 +64,13 @@ type PodSpec struct {
 	EnableServiceLinks        *bool                      `json:"enableServiceLinks,omitempty"`
 	PreemptionPolicy          *PreemptionPolicy          `json:"preemptionPolicy,omitempty"`
 	Overhead                  ResourceList               `json:"overhead,omitempty"`
-	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty"`
+	TopologySpreadConstraints []TopologySpreadConstraint `json:"topologySpreadConstraints,omitempty" patchStrategy:"merge" patchMergeKey:"topologyKey" listType:"map" listMapKeys:"topologyKey,whenUnsatisfiable"`
 	SetHostnameAsFQDN         *bool                      `json:"setHostnameAsFQDN,omitempty"`
 	OS                        *PodOS                     `json:"os,omitempty"`
 	HostUsers                 *bool                      `json:"hostUsers,omitempty"`
 	// SchedulingGates hold the pod back from scheduling until every gate is removed.
-	SchedulingGates []PodSchedulingGate `json:"schedulingGates,omitempty"`
-	ResourceClaims  []PodResourceClaim  `json:"resourceClaims,omitempty"`
+	SchedulingGates []PodSchedulingGate `json:"schedulingGates,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
+	ResourceClaims  []PodResourceClaim  `json:"resourceClaims,omitempty" patchStrategy:"merge,retainKeys" patchMergeKey:"name"`
 	// Resources are pod-level requests and limits (PodLevelResources).
 	Resources *ResourceRequirements `json:"resources,omitempty"`
 }
@@ -129,16 +129,16 @@ type Container struct {
 	Command    []string        `json:"command,omitempty"`
 	Args       []string        `json:"args,omitempty"`
 	WorkingDir string          `json:"workingDir,omitempty"`
-	Ports      []ContainerPort `json:"ports,omitempty"`
+	Ports      []ContainerPort `json:"ports,omitempty" patchStrategy:"merge" patchMergeKey:"containerPort" listType:"map" listMapKeys:"containerPort,protocol"`
 	EnvFrom    []EnvFromSource `json:"envFrom,omitempty"`
-	Env        []EnvVar        `json:"env,omitempty"`
+	Env        []EnvVar        `json:"env,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	// Resources is always written, as {} when empty: Kubernetes declares it as a struct.
 	Resources    ResourceRequirements    `json:"resources,omitempty"`
 	ResizePolicy []ContainerResizePolicy `json:"resizePolicy,omitempty"`
 	// RestartPolicy may only be set, to Always, on init containers (sidecars).
 	RestartPolicy            *ContainerRestartPolicy  `json:"restartPolicy,omitempty"`
-	VolumeMounts             []VolumeMount            `json:"volumeMounts,omitempty"`
-	VolumeDevices            []VolumeDevice           `json:"volumeDevices,omitempty"`
+	VolumeMounts             []VolumeMount            `json:"volumeMounts,omitempty" patchStrategy:"merge" patchMergeKey:"mountPath"`
+	VolumeDevices            []VolumeDevice           `json:"volumeDevices,omitempty" patchStrategy:"merge" patchMergeKey:"devicePath"`
 	LivenessProbe            *Probe                   `json:"livenessProbe,omitempty"`
 	ReadinessProbe           *Probe                   `json:"readinessProbe,omitempty"`
 	StartupProbe             *Probe                   `json:"startupProbe,omitempty"`
@@ -191,7 +191,7 @@ type ContainerPort struct {
 	Name          string   `json:"name,omitempty"`
 	HostPort      int32    `json:"hostPort,omitempty"`
 	ContainerPort int32    `json:"containerPort"`
-	Protocol      Protocol `json:"protocol,omitempty"`
+	Protocol      Protocol `json:"protocol,omitempty" default:"TCP"`
 	HostIP        string   `json:"hostIP,omitempty"`
 }
 
@@ -214,10 +214,10 @@ type EnvVar struct {
 
 // EnvVarSource names where an environment variable's value comes from; exactly one field is set.
 type EnvVarSource struct {
-	FieldRef         *ObjectFieldSelector   `json:"fieldRef,omitempty"`
-	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty"`
-	ConfigMapKeyRef  *ConfigMapKeySelector  `json:"configMapKeyRef,omitempty"`
-	SecretKeyRef     *SecretKeySelector     `json:"secretKeyRef,omitempty"`
+	FieldRef         *ObjectFieldSelector   `json:"fieldRef,omitempty" structType:"atomic"`
+	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty" structType:"atomic"`
+	ConfigMapKeyRef  *ConfigMapKeySelector  `json:"configMapKeyRef,omitempty" structType:"atomic"`
+	SecretKeyRef     *SecretKeySelector     `json:"secretKeyRef,omitempty" structType:"atomic"`
 }
 
 // ObjectFieldSelector selects a field of the pod (downward API).
@@ -273,7 +273,7 @@ type SecretEnvSource struct {
 type ResourceRequirements struct {
 	Limits   ResourceList    `json:"limits,omitempty"`
 	Requests ResourceList    `json:"requests,omitempty"`
-	Claims   []ResourceClaim `json:"claims,omitempty"`
+	Claims   []ResourceClaim `json:"claims,omitempty" listType:"map" listMapKeys:"name"`
 }
 
 // ResourceClaim names an entry of spec.resourceClaims a container uses.
@@ -560,7 +560,7 @@ type Affinity struct {
 
 // NodeAffinity constrains the nodes a pod may run on, by node labels.
 type NodeAffinity struct {
-	RequiredDuringSchedulingIgnoredDuringExecution  *NodeSelector             `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty"`
+	RequiredDuringSchedulingIgnoredDuringExecution  *NodeSelector             `json:"requiredDuringSchedulingIgnoredDuringExecution,omitempty" structType:"atomic"`
 	PreferredDuringSchedulingIgnoredDuringExecution []PreferredSchedulingTerm `json:"preferredDuringSchedulingIgnoredDuringExecution,omitempty"`
 }
 
@@ -598,7 +598,7 @@ const (
 // PreferredSchedulingTerm is a weighted node selector term.
 type PreferredSchedulingTerm struct {
 	Weight     int32            `json:"weight"`
-	Preference NodeSelectorTerm `json:"preference"`
+	Preference NodeSelectorTerm `json:"preference" structType:"atomic"`
 }
 
 // PodAffinity co-locates a pod with other pods.
@@ -621,10 +621,10 @@ type WeightedPodAffinityTerm struct {
 
 // PodAffinityTerm selects pods, in some namespaces, whose node shares a topology value.
 type PodAffinityTerm struct {
-	LabelSelector     *meta.LabelSelector `json:"labelSelector,omitempty"`
+	LabelSelector     *meta.LabelSelector `json:"labelSelector,omitempty" structType:"atomic"`
 	Namespaces        []string            `json:"namespaces,omitempty"`
 	TopologyKey       string              `json:"topologyKey"`
-	NamespaceSelector *meta.LabelSelector `json:"namespaceSelector,omitempty"`
+	NamespaceSelector *meta.LabelSelector `json:"namespaceSelector,omitempty" structType:"atomic"`
 	MatchLabelKeys    []string            `json:"matchLabelKeys,omitempty"`
 	MismatchLabelKeys []string            `json:"mismatchLabelKeys,omitempty"`
 }
@@ -677,7 +677,7 @@ type TopologySpreadConstraint struct {
 	MaxSkew            int32                         `json:"maxSkew"`
 	TopologyKey        string                        `json:"topologyKey"`
 	WhenUnsatisfiable  UnsatisfiableConstraintAction `json:"whenUnsatisfiable"`
-	LabelSelector      *meta.LabelSelector           `json:"labelSelector,omitempty"`
+	LabelSelector      *meta.LabelSelector           `json:"labelSelector,omitempty" structType:"atomic"`
 	MinDomains         *int32                        `json:"minDomains,omitempty"`
 	NodeAffinityPolicy *NodeInclusionPolicy          `json:"nodeAffinityPolicy,omitempty"`
 	NodeTaintsPolicy   *NodeInclusionPolicy          `json:"nodeTaintsPolicy,omitempty"`
@@ -732,14 +732,14 @@ type PodResourceClaim struct {
 type PodStatus struct {
 	ObservedGeneration int64          `json:"observedGeneration,omitempty"`
 	Phase              PodPhase       `json:"phase,omitempty"`
-	Conditions         []PodCondition `json:"conditions,omitempty"`
+	Conditions         []PodCondition `json:"conditions,omitempty" patchStrategy:"merge" patchMergeKey:"type"`
 	Message            string         `json:"message,omitempty"`
 	Reason             string         `json:"reason,omitempty"`
 	NominatedNodeName  string         `json:"nominatedNodeName,omitempty"`
 	HostIP             string         `json:"hostIP,omitempty"`
-	HostIPs            []HostIP       `json:"hostIPs,omitempty"`
+	HostIPs            []HostIP       `json:"hostIPs,omitempty" patchStrategy:"merge" patchMergeKey:"ip" listType:"atomic"`
 	PodIP              string         `json:"podIP,omitempty"`
-	PodIPs             []PodIP        `json:"podIPs,omitempty"`
+	PodIPs             []PodIP        `json:"podIPs,omitempty" patchStrategy:"merge" patchMergeKey:"ip"`
 	// StartTime is when the kubelet accepted the pod.
 	StartTime                  *meta.Time               `json:"startTime,omitempty"`
 	InitContainerStatuses      []ContainerStatus        `json:"initContainerStatuses,omitempty"`
@@ -747,7 +747,7 @@ type PodStatus struct {
 	QOSClass                   PodQOSClass              `json:"qosClass,omitempty"`
 	EphemeralContainerStatuses []ContainerStatus        `json:"ephemeralContainerStatuses,omitempty"`
 	Resize                     PodResizeStatus          `json:"resize,omitempty"`
-	ResourceClaimStatuses      []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty"`
+	ResourceClaimStatuses      []PodResourceClaimStatus `json:"resourceClaimStatuses,omitempty" patchStrategy:"merge,retainKeys" patchMergeKey:"name"`
 	AllocatedResources         ResourceList             `json:"allocatedResources,omitempty"`
 	Resources                  *ResourceRequirements    `json:"resources,omitempty"`
 }
@@ -851,9 +851,9 @@ type ContainerStatus struct {
 	Started                  *bool                 `json:"started,omitempty"`
 	AllocatedResources       ResourceList          `json:"allocatedResources,omitempty"`
 	Resources                *ResourceRequirements `json:"resources,omitempty"`
-	VolumeMounts             []VolumeMountStatus   `json:"volumeMounts,omitempty"`
+	VolumeMounts             []VolumeMountStatus   `json:"volumeMounts,omitempty" patchStrategy:"merge" patchMergeKey:"mountPath"`
 	User                     *ContainerUser        `json:"user,omitempty"`
-	AllocatedResourcesStatus []ResourceStatus      `json:"allocatedResourcesStatus,omitempty"`
+	AllocatedResourcesStatus []ResourceStatus      `json:"allocatedResourcesStatus,omitempty" patchStrategy:"merge" patchMergeKey:"name"`
 	StopSignal               *Signal               `json:"stopSignal,omitempty"`
 }
 
@@ -909,7 +909,7 @@ type LinuxContainerUser struct {
 // ResourceStatus is the health of the devices behind one allocated resource.
 type ResourceStatus struct {
 	Name      ResourceName     `json:"name"`
-	Resources []ResourceHealth `json:"resources,omitempty"`
+	Resources []ResourceHealth `json:"resources,omitempty" listType:"map" listMapKeys:"resourceID"`
 }
 
 // ResourceHealth is the health of one device.

@@ -116,8 +116,8 @@ type DownwardAPIVolumeSource struct {
 // DownwardAPIVolumeFile is one file of a downward API volume.
 type DownwardAPIVolumeFile struct {
 	Path             string                 `json:"path"`
-	FieldRef         *ObjectFieldSelector   `json:"fieldRef,omitempty"`
-	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty"`
+	FieldRef         *ObjectFieldSelector   `json:"fieldRef,omitempty" structType:"atomic"`
+	ResourceFieldRef *ResourceFieldSelector `json:"resourceFieldRef,omitempty" structType:"atomic"`
 	Mode             *int32                 `json:"mode,omitempty"`
 }
 
@@ -169,7 +169,7 @@ type CSIVolumeSource struct {
 	ReadOnly             *bool                 `json:"readOnly,omitempty"`
 	FSType               *string               `json:"fsType,omitempty"`
 	VolumeAttributes     map[string]string     `json:"volumeAttributes,omitempty"`
-	NodePublishSecretRef *LocalObjectReference `json:"nodePublishSecretRef,omitempty"`
+	NodePublishSecretRef *LocalObjectReference `json:"nodePublishSecretRef,omitempty" structType:"atomic"`
 }
 
 // ImageVolumeSource mounts an OCI image or artifact read-only.

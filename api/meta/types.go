@@ -66,11 +66,11 @@ type ObjectMeta struct {
 	DeletionGracePeriodSeconds *int64            `json:"deletionGracePeriodSeconds,omitempty"`
 	Labels                     map[string]string `json:"labels,omitempty"`
 	Annotations                map[string]string `json:"annotations,omitempty"`
-	OwnerReferences            []OwnerReference  `json:"ownerReferences,omitempty"`
+	OwnerReferences            []OwnerReference  `json:"ownerReferences,omitempty" patchStrategy:"merge" patchMergeKey:"uid" structType:"atomic"`
 	// Initializers lists the initializers that must act before the object becomes visible (the seed's
 	// section 4; removed from Kubernetes in 1.14, kept by skiff).
 	Initializers  *Initializers        `json:"initializers,omitempty"`
-	Finalizers    []string             `json:"finalizers,omitempty"`
+	Finalizers    []string             `json:"finalizers,omitempty" patchStrategy:"merge"`
 	ManagedFields []ManagedFieldsEntry `json:"managedFields,omitempty"`
 }
 
@@ -97,7 +97,7 @@ func (m *ObjectMeta) ControllerRef() *OwnerReference {
 // Initializers is the list of pending initializers of an uninitialized object.
 type Initializers struct {
 	// Pending initializers, in the order they run; the first removes itself when it is done.
-	Pending []Initializer `json:"pending"`
+	Pending []Initializer `json:"pending" patchStrategy:"merge" patchMergeKey:"name"`
 	// Result is set when an initializer fails the object; the object is then deleted.
 	Result *Status `json:"result,omitempty"`
 }
