@@ -3,9 +3,12 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 )
 
 // FieldProblems are the fields of a JSON object that its Go type does not hold, and the fields it
@@ -35,88 +38,327 @@ func (p FieldProblems) Messages() []string {
 // CheckFields walks data against the Go type t (a struct, or a pointer to one) and reports unknown
 // and duplicate fields. Names match exactly, as in Kubernetes: a key that differs from a field's
 // JSON name only by case is unknown. Malformed JSON is an error wrapping ErrDecode.
+//
+// It runs on every write the API server takes, so it scans the bytes itself rather than through
+// encoding/json's token stream, and allocates only to report problems.
 func CheckFields(data []byte, t reflect.Type) (FieldProblems, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var p FieldProblems
-	if err := checkValue(dec, t, "", &p, 0); err != nil {
-		return p, &DecodeError{Msg: err.Error()}
+	c := &checker{data: data}
+	c.skipSpace()
+	if err := c.value(typeInfoOf(t)); err != nil {
+		return c.problems, &DecodeError{Msg: err.Error()}
 	}
-	return p, nil
+	c.skipSpace()
+	if c.pos != len(c.data) {
+		return c.problems, &DecodeError{Msg: fmt.Sprintf("invalid JSON: unexpected data at offset %d", c.pos)}
+	}
+	return c.problems, nil
 }
 
-// maxCheckDepth bounds recursion on hostile input; encoding/json's own limit is 10,000.
-const maxCheckDepth = 10000
+// typeInfo is what the checker needs of a Go type, computed once per type.
+type typeInfo struct {
+	kind   reflect.Kind // Struct, Map, Slice, or Invalid for anything not checked inside
+	fields map[string]*typeInfo
+	elem   *typeInfo
+}
 
-func checkValue(dec *json.Decoder, t reflect.Type, path string, p *FieldProblems, depth int) error {
-	if depth > maxCheckDepth {
-		return fmt.Errorf("%s: nested too deeply", path)
-	}
+var (
+	typeInfos sync.Map // reflect.Type -> *typeInfo
+	opaque    = &typeInfo{kind: reflect.Invalid}
+)
+
+func typeInfoOf(t reflect.Type) *typeInfo {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+	if t == nil || t.Kind() == reflect.Interface || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return opaque
 	}
-	delim, isDelim := tok.(json.Delim)
-	if !isDelim {
-		return nil // a scalar: its type is encoding/json's business
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
 	}
-	opaque := t == nil || reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface
-	switch delim {
-	case '{':
-		var fields map[string]reflect.Type
-		var elem reflect.Type
+	ti := &typeInfo{kind: t.Kind()}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map, reflect.Slice, reflect.Array:
+	default:
+		return opaque
+	}
+	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+		return opaque // []byte is a base64 string
+	}
+	// Store before filling in, so that recursive types find themselves.
+	actual, loaded := typeInfos.LoadOrStore(t, ti)
+	if loaded {
+		return actual.(*typeInfo)
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		fields := map[string]*typeInfo{}
+		for name, ft := range jsonFields(t) {
+			fields[name] = typeInfoOf(ft)
+		}
+		ti.fields = fields
+	case reflect.Map, reflect.Slice, reflect.Array:
+		ti.kind = t.Kind()
+		if ti.kind == reflect.Array {
+			ti.kind = reflect.Slice
+		}
+		ti.elem = typeInfoOf(t.Elem())
+	}
+	return ti
+}
+
+// maxCheckDepth bounds nesting on hostile input; encoding/json's own limit is 10,000.
+const maxCheckDepth = 10000
+
+type checker struct {
+	data     []byte
+	pos      int
+	depth    int
+	problems FieldProblems
+	// path is the stack of keys and indexes leading to the current value, rendered only for a report.
+	path []pathElem
+}
+
+type pathElem struct {
+	key   []byte // a field or map key; nil for an index
+	index int
+	field bool // a struct field (rendered ".key") rather than a map key ("[key]")
+}
+
+var errSyntax = errors.New("invalid JSON")
+
+func (c *checker) syntax(what string) error {
+	return fmt.Errorf("%w at offset %d: %s", errSyntax, c.pos, what)
+}
+
+func (c *checker) skipSpace() {
+	for c.pos < len(c.data) {
+		switch c.data[c.pos] {
+		case ' ', '\t', '\n', '\r':
+			c.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (c *checker) render(last pathElem) string {
+	var b strings.Builder
+	for _, e := range append(c.path, last) {
 		switch {
-		case opaque:
-		case t.Kind() == reflect.Struct:
-			fields = jsonFields(t)
-		case t.Kind() == reflect.Map:
-			elem = t.Elem()
+		case e.key == nil:
+			b.WriteString("[" + strconv.Itoa(e.index) + "]")
+		case e.field:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.Write(e.key)
+		default:
+			b.WriteString("[")
+			b.Write(e.key)
+			b.WriteString("]")
 		}
-		seen := map[string]bool{}
-		for dec.More() {
-			kt, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			key, _ := kt.(string)
-			var child string
-			var ct reflect.Type
-			if fields != nil {
-				child = join(path, key)
-				ft, ok := fields[key]
-				if !ok && !opaque {
-					p.Unknown = append(p.Unknown, child)
-				}
-				ct = ft
-			} else {
-				child = path + "[" + key + "]"
-				ct = elem
-			}
-			if seen[key] && !opaque {
-				p.Duplicate = append(p.Duplicate, child)
-			}
-			seen[key] = true
-			if err := checkValue(dec, ct, child, p, depth+1); err != nil {
-				return err
-			}
-		}
-		_, err := dec.Token() // '}'
-		return err
-	case '[':
-		var elem reflect.Type
-		if !opaque && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
-			elem = t.Elem()
-		}
-		for i := 0; dec.More(); i++ {
-			if err := checkValue(dec, elem, path+"["+strconv.Itoa(i)+"]", p, depth+1); err != nil {
-				return err
-			}
-		}
-		_, err := dec.Token() // ']'
-		return err
 	}
-	return nil
+	return b.String()
+}
+
+func (c *checker) value(ti *typeInfo) error {
+	if c.pos >= len(c.data) {
+		return c.syntax("unexpected end of input")
+	}
+	switch c.data[c.pos] {
+	case '{':
+		return c.object(ti)
+	case '[':
+		return c.array(ti)
+	case '"':
+		_, err := c.str()
+		return err
+	default:
+		return c.literal()
+	}
+}
+
+func (c *checker) object(ti *typeInfo) error {
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxCheckDepth {
+		return c.syntax("nested too deeply")
+	}
+	c.pos++ // '{'
+	var seen [][]byte
+	var seenSet map[string]bool
+	c.skipSpace()
+	if c.pos < len(c.data) && c.data[c.pos] == '}' {
+		c.pos++
+		return nil
+	}
+	for {
+		c.skipSpace()
+		if c.pos >= len(c.data) || c.data[c.pos] != '"' {
+			return c.syntax("expected a string key")
+		}
+		key, err := c.str()
+		if err != nil {
+			return err
+		}
+		c.skipSpace()
+		if c.pos >= len(c.data) || c.data[c.pos] != ':' {
+			return c.syntax("expected ':' after a key")
+		}
+		c.pos++
+		c.skipSpace()
+		elem := pathElem{key: key, field: ti.kind == reflect.Struct}
+		child := opaque
+		if ti != opaque {
+			// Duplicates: a short list while objects are small, a set beyond.
+			dup := false
+			if seenSet != nil {
+				dup = seenSet[string(key)]
+				seenSet[string(key)] = true
+			} else {
+				for _, s := range seen {
+					if bytes.Equal(s, key) {
+						dup = true
+						break
+					}
+				}
+				seen = append(seen, key)
+				if len(seen) > 32 {
+					seenSet = make(map[string]bool, 64)
+					for _, s := range seen {
+						seenSet[string(s)] = true
+					}
+				}
+			}
+			if dup {
+				c.problems.Duplicate = append(c.problems.Duplicate, c.render(elem))
+			}
+			switch ti.kind {
+			case reflect.Struct:
+				ft, ok := ti.fields[string(key)]
+				if !ok {
+					c.problems.Unknown = append(c.problems.Unknown, c.render(elem))
+				} else {
+					child = ft
+				}
+			case reflect.Map:
+				child = ti.elem
+			}
+		}
+		c.path = append(c.path, elem)
+		err = c.value(child)
+		c.path = c.path[:len(c.path)-1]
+		if err != nil {
+			return err
+		}
+		c.skipSpace()
+		if c.pos >= len(c.data) {
+			return c.syntax("unexpected end of input in an object")
+		}
+		switch c.data[c.pos] {
+		case ',':
+			c.pos++
+		case '}':
+			c.pos++
+			return nil
+		default:
+			return c.syntax("expected ',' or '}' in an object")
+		}
+	}
+}
+
+func (c *checker) array(ti *typeInfo) error {
+	c.depth++
+	defer func() { c.depth-- }()
+	if c.depth > maxCheckDepth {
+		return c.syntax("nested too deeply")
+	}
+	c.pos++ // '['
+	elem := opaque
+	if ti.kind == reflect.Slice {
+		elem = ti.elem
+	}
+	c.skipSpace()
+	if c.pos < len(c.data) && c.data[c.pos] == ']' {
+		c.pos++
+		return nil
+	}
+	for i := 0; ; i++ {
+		c.skipSpace()
+		c.path = append(c.path, pathElem{index: i})
+		err := c.value(elem)
+		c.path = c.path[:len(c.path)-1]
+		if err != nil {
+			return err
+		}
+		c.skipSpace()
+		if c.pos >= len(c.data) {
+			return c.syntax("unexpected end of input in an array")
+		}
+		switch c.data[c.pos] {
+		case ',':
+			c.pos++
+		case ']':
+			c.pos++
+			return nil
+		default:
+			return c.syntax("expected ',' or ']' in an array")
+		}
+	}
+}
+
+// str reads a string and returns its raw contents; a string with escapes is decoded (rare in keys).
+func (c *checker) str() ([]byte, error) {
+	start := c.pos
+	c.pos++ // opening quote
+	escaped := false
+	for c.pos < len(c.data) {
+		switch ch := c.data[c.pos]; {
+		case ch == '\\':
+			escaped = true
+			c.pos += 2
+		case ch == '"':
+			c.pos++
+			raw := c.data[start+1 : c.pos-1]
+			if !escaped {
+				return raw, nil
+			}
+			var s string
+			if err := json.Unmarshal(c.data[start:c.pos], &s); err != nil {
+				return nil, c.syntax("invalid string escape")
+			}
+			return []byte(s), nil
+		case ch < 0x20:
+			return nil, c.syntax("control character in a string")
+		default:
+			c.pos++
+		}
+	}
+	return nil, c.syntax("unterminated string")
+}
+
+// literal reads a number, true, false or null.
+func (c *checker) literal() error {
+	start := c.pos
+	for c.pos < len(c.data) {
+		switch ch := c.data[c.pos]; {
+		case ch == ',' || ch == '}' || ch == ']' || ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r':
+			return c.checkLiteral(c.data[start:c.pos])
+		default:
+			c.pos++
+		}
+	}
+	return c.checkLiteral(c.data[start:c.pos])
+}
+
+func (c *checker) checkLiteral(lit []byte) error {
+	switch string(lit) {
+	case "true", "false", "null":
+		return nil
+	}
+	if len(lit) > 0 && json.Valid(lit) {
+		return nil // a number
+	}
+	return c.syntax(fmt.Sprintf("invalid literal %q", lit))
 }

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -44,8 +45,13 @@ func TestCheckFields(t *testing.T) {
 func FuzzCheckFields(f *testing.F) {
 	f.Add([]byte(`{"metadata":{"name":"a","name":"b"},"spec":{"containers":[{"x":1}]}}`))
 	f.Add([]byte(`[[[[{}]]]]`))
+	f.Add([]byte(`{"a":"\u0041","b":[1,2.5e3,-0,true,null],"c":{"d":"e"}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := api.CheckFields(data, reflect.TypeFor[core.Pod]())
+		// The scanner must agree with encoding/json on what is JSON at all.
+		if valid := json.Valid(data); valid != (err == nil) {
+			t.Fatalf("CheckFields error %v, json.Valid %v, for %q", err, valid, data)
+		}
 		if err == nil {
 			_ = p.Messages()
 		}

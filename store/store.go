@@ -125,6 +125,10 @@ type WatchOptions struct {
 	// AllowBookmarks asks for BOOKMARK events, which carry only a revision, so that an idle watcher
 	// can resume from a recent revision.
 	AllowBookmarks bool
+	// SendInitialEvents sends the current state as ADDED events, whatever ResourceVersion says, and
+	// then a BOOKMARK with InitialEventsEnd set, so that a client can build its cache from the watch
+	// alone (Kubernetes' streaming lists, which client-go's informers use).
+	SendInitialEvents bool
 }
 
 // Watch is a running watch. Events arrive on ResultChan in revision order until Stop is called, the
@@ -161,6 +165,8 @@ type Event struct {
 	// Err says why an ERROR event ended the watch; it wraps ErrTooOldResourceVersion when the watcher
 	// fell behind the retained history.
 	Err error
+	// InitialEventsEnd marks the BOOKMARK that follows the initial events of SendInitialEvents.
+	InitialEventsEnd bool
 }
 
 // Key returns the key of an object: /registry/<resource>/<namespace>/<name>, without the namespace

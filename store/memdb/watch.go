@@ -94,7 +94,7 @@ func (s *Store) Watch(ctx context.Context, prefix string, opts store.WatchOption
 	}
 	var initial []*entry
 	from := opts.ResourceVersion
-	if from == 0 {
+	if from == 0 || opts.SendInitialEvents {
 		// The current state as ADDED events, then everything after it.
 		v := s.view.Load()
 		it, err := v.db.Txn(false).Get(table, "id_prefix", prefix)
@@ -131,6 +131,9 @@ func (s *Store) runWatch(ctx context.Context, w *watcher, prefix string, cursor 
 		if !send(store.Event{Type: store.Added, Key: o.key, Object: o.obj, Revision: cursor}) {
 			return
 		}
+	}
+	if opts.SendInitialEvents && !send(store.Event{Type: store.Bookmark, Revision: cursor, InitialEventsEnd: true}) {
+		return
 	}
 	var bookmarks <-chan time.Time
 	if opts.AllowBookmarks {

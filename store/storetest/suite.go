@@ -53,6 +53,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("InvalidContinue", s.testInvalidContinue)
 	t.Run("Watch", s.testWatch)
 	t.Run("WatchInitialState", s.testWatchInitialState)
+	t.Run("WatchSendInitialEvents", s.testWatchSendInitialEvents)
 	t.Run("WatchFilter", s.testWatchFilter)
 	t.Run("WatchOrderingConcurrentWriters", s.testWatchOrdering)
 	t.Run("WatchSlowConsumer", s.testWatchSlowConsumer)
@@ -666,6 +667,31 @@ func (s *suite) testWatchInitialState(t *testing.T) {
 	c := mustCreate(t, st, NewWidget("ns", "c"))
 	if ev := next(t, w); ev.Type != store.Added || ev.Object.GetObjectMeta().Name != "c" || ev.Revision != rv(t, c) {
 		t.Errorf("after the initial state: %s %s, want ADDED c", ev.Type, ev.Object.GetObjectMeta().Name)
+	}
+}
+
+func (s *suite) testWatchSendInitialEvents(t *testing.T) {
+	st := s.open(t)
+	ctx := ctxFor(t)
+	a := mustCreate(t, st, NewWidget("ns", "a"))
+	mustCreate(t, st, NewWidget("other", "b"))
+	w, err := st.Watch(ctx, store.Prefix("storetest.skiff.io/widgets", "ns"), store.WatchOptions{ResourceVersion: rv(t, a), SendInitialEvents: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Stop()
+	ev := next(t, w)
+	if ev.Type != store.Added || ev.Object.GetObjectMeta().Name != "a" {
+		t.Fatalf("initial event %s, want ADDED a even though the watch starts at its revision", ev.Type)
+	}
+	end := next(t, w)
+	cur, _ := st.Revision(ctx)
+	if end.Type != store.Bookmark || !end.InitialEventsEnd || end.Revision != cur {
+		t.Fatalf("after the initial events: %s end=%v at %d, want a BOOKMARK marking their end at %d", end.Type, end.InitialEventsEnd, end.Revision, cur)
+	}
+	c := mustCreate(t, st, NewWidget("ns", "c"))
+	if ev := next(t, w); ev.Type != store.Added || ev.Object.GetObjectMeta().Name != "c" || ev.Revision != rv(t, c) {
+		t.Errorf("after the bookmark: %s %s", ev.Type, ev.Object.GetObjectMeta().Name)
 	}
 }
 
