@@ -1,0 +1,369 @@
+package apiserver
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/go-logr/logr"
+	"k8s.io/utils/clock"
+
+	"github.com/skiff-io/skiff/api/apierrors"
+	"github.com/skiff-io/skiff/api/meta"
+	"github.com/skiff-io/skiff/audit"
+	"github.com/skiff-io/skiff/authn"
+	"github.com/skiff-io/skiff/authz"
+)
+
+// Filter wraps a handler with one concern of the request path.
+type Filter func(http.Handler) http.Handler
+
+// Chain applies filters so that the first is the outermost: Chain(h, a, b) runs a, then b, then h.
+func Chain(h http.Handler, filters ...Filter) http.Handler {
+	for i := len(filters) - 1; i >= 0; i-- {
+		h = filters[i](h)
+	}
+	return h
+}
+
+// WithPanicRecovery turns a panic in a handler into a 500 Status and a log line, so that one bad
+// request never takes the server down. http.ErrAbortHandler passes through, as net/http expects.
+func WithPanicRecovery(log logr.Logger) Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			defer func() {
+				if p := recover(); p != nil {
+					if p == http.ErrAbortHandler {
+						panic(p)
+					}
+					log.Error(fmt.Errorf("%v", p), "panic serving request", "method", r.Method, "path", r.URL.Path)
+					writeStatusRaw(w, apierrors.NewInternalError(fmt.Errorf("the server panicked: %v", p)))
+				}
+			}()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// WithRequestInfo attaches the RequestInfo to the request's context.
+func WithRequestInfo() Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(contextWithRequestInfo(r.Context(), NewRequestInfo(r))))
+		})
+	}
+}
+
+// authMethodKey carries how the request was authenticated, for audit.
+type authMethodKey struct{}
+
+// WithAuthentication authenticates the request and attaches the user. A request no authenticator
+// accepts gets 401; the Authorization header is removed so that nothing downstream sees the
+// credential.
+func WithAuthentication(a authn.Authenticator, clk clock.PassiveClock, log logr.Logger) Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			resp, ok, err := a.AuthenticateRequest(r)
+			if err != nil || !ok {
+				if err != nil {
+					log.V(2).Info("authentication failed", "path", r.URL.Path, "err", err.Error())
+				}
+				writeStatusRaw(w, apierrors.NewUnauthorized(""))
+				return
+			}
+			r.Header.Del("Authorization")
+			ctx := authn.WithUser(r.Context(), resp.User)
+			ctx = context.WithValue(ctx, authMethodKey{}, resp.Method)
+			audit.Stage(ctx, "Authenticated", meta.NewMicroTime(clk.Now()))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// WithAudit gives the request an audit Event, fills it as the request goes, and hands it to sink
+// when the response is complete.
+func WithAudit(sink audit.Sink, clk clock.PassiveClock) Filter {
+	return func(next http.Handler) http.Handler {
+		if sink == nil {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ev := &audit.Event{
+				TypeMeta:                 meta.TypeMeta{APIVersion: "audit.k8s.io/v1", Kind: "Event"},
+				Level:                    "Metadata",
+				AuditID:                  newAuditID(),
+				Stage:                    "ResponseComplete",
+				RequestURI:               r.URL.RequestURI(),
+				UserAgent:                r.UserAgent(),
+				RequestReceivedTimestamp: meta.NewMicroTime(clk.Now()),
+			}
+			if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+				ev.SourceIPs = []string{host}
+			}
+			ctx := r.Context()
+			if u, ok := authn.UserFrom(ctx); ok {
+				ev.User = audit.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: u.Extra}
+			}
+			if m, ok := ctx.Value(authMethodKey{}).(string); ok {
+				audit.Annotate(audit.WithEvent(ctx, ev), "authentication.skiff.io/method", m)
+			}
+			if ri, ok := RequestInfoFrom(ctx); ok {
+				ev.Verb = ri.Verb
+				if ri.IsResourceRequest {
+					ev.ObjectRef = &audit.ObjectReference{Resource: ri.Resource, Namespace: ri.Namespace, Name: ri.Name,
+						APIGroup: ri.APIGroup, APIVersion: ri.APIVersion, Subresource: ri.Subresource}
+				}
+			}
+			w.Header().Set("Audit-Id", ev.AuditID)
+			rec := &statusRecorder{ResponseWriter: w}
+			next.ServeHTTP(rec, r.WithContext(audit.WithEvent(ctx, ev)))
+			ev.Lock()
+			ev.ResponseStatus = &meta.Status{Code: int32(rec.code())}
+			ev.StageTimestamp = meta.NewMicroTime(clk.Now())
+			ev.Unlock()
+			sink.Record(ctx, ev)
+		})
+	}
+}
+
+func newAuditID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = (b[6] & 0x0f) | 0x40
+	b[8] = (b[8] & 0x3f) | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// WithAuthorization asks the authorizer about the request; anything but Allow is 403 with a message
+// that names the user, verb and resource as kube-apiserver's does.
+func WithAuthorization(a authz.Authorizer, clk clock.PassiveClock) Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			ri, _ := RequestInfoFrom(ctx)
+			u, _ := authn.UserFrom(ctx)
+			attrs := authz.Attributes{User: u, Verb: ri.Verb, ResourceRequest: ri.IsResourceRequest, APIGroup: ri.APIGroup,
+				APIVersion: ri.APIVersion, Resource: ri.Resource, Subresource: ri.Subresource, Namespace: ri.Namespace, Name: ri.Name, Path: r.URL.Path}
+			d, reason, err := a.Authorize(ctx, attrs)
+			decision := "forbid"
+			if d == authz.Allow {
+				decision = "allow"
+			}
+			audit.Annotate(ctx, "authorization.k8s.io/decision", decision)
+			if reason != "" {
+				audit.Annotate(ctx, "authorization.k8s.io/reason", reason)
+			}
+			if d == authz.Allow {
+				audit.Stage(ctx, "Authorized", meta.NewMicroTime(clk.Now()))
+				next.ServeHTTP(w, r)
+				return
+			}
+			msg := forbiddenMessage(attrs)
+			if reason != "" {
+				msg += ": " + reason
+			} else if err != nil {
+				msg += ": " + err.Error()
+			}
+			gr := apierrors.GroupResource{Group: ri.APIGroup, Resource: ri.Resource}
+			if ri.Subresource != "" {
+				gr.Resource += "/" + ri.Subresource
+			}
+			if !ri.IsResourceRequest {
+				st := apierrors.NewForbidden(apierrors.GroupResource{}, "", errors.New(msg))
+				st.Message = "forbidden: " + msg
+				writeStatusRaw(w, st)
+				return
+			}
+			writeStatusRaw(w, apierrors.NewForbidden(gr, ri.Name, errors.New(msg)))
+		})
+	}
+}
+
+func forbiddenMessage(a authz.Attributes) string {
+	user := fmt.Sprintf("User %q", a.User.Name)
+	if !a.ResourceRequest {
+		return fmt.Sprintf("%s cannot %s path %q", user, a.Verb, a.Path)
+	}
+	res := a.Resource
+	if a.Subresource != "" {
+		res += "/" + a.Subresource
+	}
+	msg := fmt.Sprintf("%s cannot %s resource %q in API group %q", user, a.Verb, res, a.APIGroup)
+	if a.Namespace != "" {
+		msg += fmt.Sprintf(" in the namespace %q", a.Namespace)
+	} else {
+		msg += " at the cluster scope"
+	}
+	return msg
+}
+
+// WithMaxInFlight bounds concurrent requests, mutating and read-only separately; long-running ones
+// (watches) are exempt. Past a bound the answer is 429 with Retry-After: 1, as kube-apiserver's.
+func WithMaxInFlight(readOnly, mutating int, m *metrics) Filter {
+	ro := make(chan struct{}, max(readOnly, 1))
+	mu := make(chan struct{}, max(mutating, 1))
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ri, _ := RequestInfoFrom(r.Context())
+			if ri.IsLongRunning() {
+				next.ServeHTTP(w, r)
+				return
+			}
+			sem, kind := ro, "readOnly"
+			if ri.IsMutating() {
+				sem, kind = mu, "mutating"
+			}
+			select {
+			case sem <- struct{}{}:
+			default:
+				writeStatusRaw(w, apierrors.NewTooManyRequests("", 1))
+				return
+			}
+			if m != nil {
+				m.inflight.WithLabelValues(kind).Inc()
+				defer m.inflight.WithLabelValues(kind).Dec()
+			}
+			defer func() { <-sem }()
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// WithTimeout ends requests that take longer than d (or the request's own ?timeout=, if shorter)
+// with 504; long-running requests are exempt.
+func WithTimeout(d time.Duration) Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ri, _ := RequestInfoFrom(r.Context())
+			if ri.IsLongRunning() {
+				next.ServeHTTP(w, r)
+				return
+			}
+			timeout := d
+			if t := r.URL.Query().Get("timeout"); t != "" {
+				if td, err := time.ParseDuration(t); err == nil && td > 0 && td < timeout {
+					timeout = td
+				}
+			}
+			ctx, cancel := context.WithTimeout(r.Context(), timeout)
+			defer cancel()
+			tw := &timeoutWriter{header: make(http.Header)}
+			done := make(chan struct{})
+			panicked := make(chan any, 1)
+			go func() {
+				defer func() {
+					if p := recover(); p != nil {
+						panicked <- p
+					}
+					close(done)
+				}()
+				next.ServeHTTP(tw, r.WithContext(ctx))
+			}()
+			select {
+			case <-done:
+				select {
+				case p := <-panicked:
+					panic(p)
+				default:
+				}
+				tw.flushTo(w)
+			case <-ctx.Done():
+				tw.mu.Lock()
+				tw.timedOut = true
+				tw.mu.Unlock()
+				writeStatusRaw(w, apierrors.NewTimeout(fmt.Sprintf("request did not complete within requested timeout - %v", ctx.Err())))
+			}
+		})
+	}
+}
+
+// timeoutWriter buffers a response so that a request that times out can still be answered with a
+// clean 504.
+type timeoutWriter struct {
+	mu       sync.Mutex
+	header   http.Header
+	buf      bytes.Buffer
+	status   int
+	timedOut bool
+}
+
+func (t *timeoutWriter) Header() http.Header { return t.header }
+
+func (t *timeoutWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.timedOut {
+		return 0, http.ErrHandlerTimeout
+	}
+	if t.status == 0 {
+		t.status = http.StatusOK
+	}
+	return t.buf.Write(p)
+}
+
+func (t *timeoutWriter) WriteHeader(code int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.status == 0 {
+		t.status = code
+	}
+}
+
+func (t *timeoutWriter) flushTo(w http.ResponseWriter) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	dst := w.Header()
+	for k, v := range t.header {
+		dst[k] = v
+	}
+	if t.status == 0 {
+		t.status = http.StatusOK
+	}
+	w.WriteHeader(t.status)
+	w.Write(t.buf.Bytes())
+}
+
+// statusRecorder remembers the status code written, for audit and metrics, and passes Flush on so
+// that watches stream.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+func (s *statusRecorder) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func (s *statusRecorder) code() int {
+	if s.status == 0 {
+		return http.StatusOK
+	}
+	return s.status
+}
