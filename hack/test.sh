@@ -11,15 +11,16 @@ log=.cache/test.log
 
 echo "== go vet"
 go vet ./...
+(cd e2e && go vet ./...)
 
 echo "== generated deep copies are fresh"
 for pkg in $(grep -rl --include=doc.go 'go:generate go run github.com/skiff-io/skiff/cmd/deepcopy-gen' . | xargs -r -n1 dirname | sort); do
 	(cd "$pkg" && go run github.com/skiff-io/skiff/cmd/deepcopy-gen -verify)
 done
 
-echo "== go test -race ./..."
+echo "== go test -race ./... (and the client-go module in e2e/)"
 set +e
-go test -race -count=1 -v ./... >"$log" 2>&1
+{ go test -race -count=1 -v ./... && (cd e2e && go test -race -count=1 -v ./...); } >"$log" 2>&1
 status=$?
 set -e
 grep -E '^(ok|FAIL|---|panic:)|^\s+--- FAIL' "$log" | grep -v -E '^\s*--- (PASS|SKIP)' || true

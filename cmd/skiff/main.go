@@ -39,7 +39,7 @@ func newRoot() *cobra.Command {
 		}
 		return logr.FromSlogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	root.AddCommand(newVersion(), newDemo(logger))
+	root.AddCommand(newVersion(), newDemo(logger), newAPIServer(logger))
 	return root
 }
 
