@@ -301,19 +301,15 @@ func (s *Server) trackFields(k *api.Kind, old, obj meta.Object, manager, sub str
 	if err != nil {
 		return apierrors.NewInternalError(err)
 	}
-	out, err := fm.Update(oldJSON, newJSON, manager, patch.OperationUpdate)
+	entries, err := fm.ManagedFields(oldJSON, newJSON, manager, patch.OperationUpdate)
 	if err != nil {
 		return apierrors.NewInternalError(fmt.Errorf("recording managed fields: %w", err))
 	}
-	var tracked struct {
-		Metadata struct {
-			ManagedFields []meta.ManagedFieldsEntry `json:"managedFields"`
-		} `json:"metadata"`
-	}
-	if err := json.Unmarshal(out, &tracked); err != nil {
+	var tracked []meta.ManagedFieldsEntry
+	if err := json.Unmarshal(entries, &tracked); err != nil {
 		return apierrors.NewInternalError(err)
 	}
-	obj.GetObjectMeta().ManagedFields = tracked.Metadata.ManagedFields
+	obj.GetObjectMeta().ManagedFields = tracked
 	return nil
 }
 

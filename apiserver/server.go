@@ -87,6 +87,7 @@ type Server struct {
 	clock   clock.Clock
 	metrics *metrics
 	tables  *table.Registry
+	encoded *encodeCache
 
 	// resources maps group/version/resource to kinds, built once from the registry.
 	resources map[gvr]*api.Kind
@@ -146,6 +147,7 @@ func New(cfg Config) (*Server, error) {
 		clock:     cfg.Clock,
 		metrics:   newMetrics(),
 		tables:    cfg.Tables,
+		encoded:   newEncodeCache(8192),
 		resources: map[gvr]*api.Kind{},
 	}
 	seen := map[string]int{}

@@ -775,3 +775,22 @@ spec:
 		t.Errorf("apply after an edit: %d %s", r.code, r.body)
 	}
 }
+
+// TestWatchSendsHeadersAtOnce: over a real connection, a watch answers before its first event, so
+// that a client whose Watch call waits for the response can go on to make the change it watches for.
+func TestWatchSendsHeadersAtOnce(t *testing.T) {
+	ts := newTestServer(t)
+	hs := httptest.NewServer(ts.srv.Handler())
+	defer hs.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", hs.URL+"/api/v1/namespaces/default/pods?watch=true&resourceVersion=1", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("watch did not answer before any event: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("watch answer: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/skiff-io/skiff/api/apierrors"
@@ -81,6 +82,11 @@ func (s *Server) handleWatch(q *request) {
 	w.Header().Set("Transfer-Encoding", "chunked")
 	w.Header().Set("Cache-Control", "no-cache, private")
 	w.WriteHeader(http.StatusOK)
+	// Send the headers now: a client's Watch call returns only when it has them, and it may wait for
+	// that before it makes the change it is watching for.
+	if flusher != nil {
+		flusher.Flush()
+	}
 	enc := json.NewEncoder(w)
 	send := func(ev watchEvent) bool {
 		if err := enc.Encode(ev); err != nil {
@@ -129,18 +135,64 @@ func (s *Server) handleWatch(q *request) {
 				}
 				continue
 			}
-			var obj any = ev.Object
 			if tw != nil {
 				t, err := tw.Convert(ev.Object, s.clock.Now())
 				if err != nil {
 					sendStatus(apierrors.NewInternalError(err))
 					return
 				}
-				obj = t
+				if !send(watchEvent{Type: ev.Type, Object: t}) {
+					return
+				}
+				continue
 			}
-			if !send(watchEvent{Type: ev.Type, Object: obj}) {
+			// Objects in events are shared and immutable: encode each once for all its watchers.
+			data, err := s.encoded.get(ev.Object)
+			if err != nil {
+				sendStatus(apierrors.NewInternalError(err))
+				return
+			}
+			if !send(watchEvent{Type: ev.Type, Object: json.RawMessage(data)}) {
 				return
 			}
 		}
 	}
+}
+
+// encodeCache remembers the JSON of recently sent objects. Store objects are immutable and shared,
+// so the N watchers of an event can send one encoding instead of N, as kube-apiserver's watch cache
+// serializes each event once. It forgets in insertion order.
+type encodeCache struct {
+	mu   sync.Mutex
+	m    map[meta.Object][]byte
+	ring []meta.Object
+	next int
+}
+
+func newEncodeCache(size int) *encodeCache {
+	return &encodeCache{m: make(map[meta.Object][]byte, size), ring: make([]meta.Object, size)}
+}
+
+func (c *encodeCache) get(obj meta.Object) ([]byte, error) {
+	c.mu.Lock()
+	data, ok := c.m[obj]
+	c.mu.Unlock()
+	if ok {
+		return data, nil
+	}
+	data, err := json.Marshal(obj)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if _, ok := c.m[obj]; !ok {
+		if old := c.ring[c.next]; old != nil {
+			delete(c.m, old)
+		}
+		c.ring[c.next] = obj
+		c.next = (c.next + 1) % len(c.ring)
+		c.m[obj] = data
+	}
+	c.mu.Unlock()
+	return data, nil
 }

@@ -250,25 +250,48 @@ func (m FieldManager) Update(oldObj, newObj []byte, manager, operation string) (
 }
 
 func (m FieldManager) update(oldJSON, newJSON []byte, managerName, operation string) ([]byte, error) {
+	ms, stripped, err := m.updateManagers(oldJSON, newJSON, managerName, operation)
+	if err != nil {
+		return nil, err
+	}
+	return encodeJSON(withManagedFields(stripped, ms.encode())), nil
+}
+
+// ManagedFields is Update without the object: it returns only the new metadata.managedFields, as
+// a JSON array, for a caller that holds the object in another form and would otherwise decode the
+// whole result again just to find them.
+func (m FieldManager) ManagedFields(oldObj, newObj []byte, manager, operation string) ([]byte, error) {
+	ms, _, err := m.updateManagers(oldObj, newObj, manager, operation)
+	if err != nil {
+		return nil, finish(err, opUpdate)
+	}
+	entries := ms.encode()
+	if entries == nil {
+		return []byte("[]"), nil
+	}
+	return encodeJSON(entries), nil
+}
+
+func (m FieldManager) updateManagers(oldJSON, newJSON []byte, managerName, operation string) (managers, map[string]any, error) {
 	if m.Schema == nil {
-		return nil, invalidf("no schema: managed fields need the kind's schema")
+		return nil, nil, invalidf("no schema: managed fields need the kind's schema")
 	}
 	if operation == "" {
 		operation = OperationUpdate
 	}
 	if operation != OperationUpdate {
-		return nil, invalidf("operation %q: only %q is recorded here; apply goes through Apply", operation, OperationUpdate)
+		return nil, nil, invalidf("operation %q: only %q is recorded here; apply goes through Apply", operation, OperationUpdate)
 	}
 	if managerName == "" {
-		return nil, invalidf("a field manager name is required")
+		return nil, nil, invalidf("a field manager name is required")
 	}
 	nv, err := parseJSON(newJSON)
 	if err != nil {
-		return nil, &Error{Msg: "new object: " + err.Error(), Err: ErrInvalidPatch}
+		return nil, nil, &Error{Msg: "new object: " + err.Error(), Err: ErrInvalidPatch}
 	}
 	newObj, ok := nv.(map[string]any)
 	if !ok {
-		return nil, invalidf("the new object is %s, not an object", article(kindOf(nv)))
+		return nil, nil, invalidf("the new object is %s, not an object", article(kindOf(nv)))
 	}
 	var oldObj map[string]any
 	if len(bytes.TrimSpace(oldJSON)) == 0 {
@@ -278,10 +301,10 @@ func (m FieldManager) update(oldJSON, newJSON []byte, managerName, operation str
 	} else {
 		ov, err := parseJSON(oldJSON)
 		if err != nil {
-			return nil, documentError(opUpdate, err)
+			return nil, nil, documentError(opUpdate, err)
 		}
 		if oldObj, ok = ov.(map[string]any); !ok {
-			return nil, documentError(opUpdate, fmt.Errorf("%s, not an object", article(kindOf(ov))))
+			return nil, nil, documentError(opUpdate, fmt.Errorf("%s, not an object", article(kindOf(ov))))
 		}
 	}
 
@@ -308,7 +331,7 @@ func (m FieldManager) update(oldJSON, newJSON []byte, managerName, operation str
 		me.time = m.now()
 		ms[me.key()] = me
 	}
-	return encodeJSON(withManagedFields(stripped, ms.encode())), nil
+	return ms, stripped, nil
 }
 
 // managersForUpdate picks the managedFields an update starts from: newObj's when it sets them

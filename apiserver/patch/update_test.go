@@ -1,10 +1,13 @@
 package patch
 
 import (
+	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/skiff-io/skiff/api/apps"
 )
 
 // created is a Deployment as kubectl create sends it, after defaulting.
@@ -170,5 +173,39 @@ func TestUpdateManagedFieldsErrors(t *testing.T) {
 			_, err := UpdateManagedFields([]byte(tt.old), []byte(tt.new), tt.manager, tt.operation, schema)
 			checkErr(t, err, tt.wantErr, tt.wantMsg)
 		})
+	}
+}
+
+// TestManagedFieldsMatchesUpdate: ManagedFields returns exactly the managedFields Update writes.
+func TestManagedFieldsMatchesUpdate(t *testing.T) {
+	schema, err := SchemaFor(reflect.TypeFor[apps.Deployment]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }
+	fm := FieldManager{Schema: schema, Now: now}
+	old := []byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":{"a":"1"}},"spec":{"replicas":1}}`)
+	newer := []byte(`{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d","labels":{"a":"2"}},"spec":{"replicas":3}}`)
+	full, err := fm.Update(old, newer, "editor", OperationUpdate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := fm.ManagedFields(old, newer, "editor", OperationUpdate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Metadata struct {
+			ManagedFields json.RawMessage `json:"managedFields"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(full, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var a, b any
+	json.Unmarshal(doc.Metadata.ManagedFields, &a)
+	json.Unmarshal(only, &b)
+	if diff := cmp.Diff(a, b); diff != "" || a == nil {
+		t.Errorf("ManagedFields differs from what Update writes (-update +managedfields):\n%s", diff)
 	}
 }
