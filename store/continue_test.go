@@ -1,9 +1,12 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/skiff-io/skiff/api/meta"
 )
 
 func TestContinueRoundTrip(t *testing.T) {
@@ -58,3 +61,56 @@ func TestParseRevision(t *testing.T) {
 		}
 	}
 }
+
+func TestTyped(t *testing.T) {
+	// A minimal reader over a map, enough to check the conversions.
+	r := mapReader{"/registry/things/a": &thing{}, "/registry/other/b": &other{}}
+	ctx := context.Background()
+	if _, err := GetAs[*thing](ctx, r, "/registry/things/a"); err != nil {
+		t.Errorf("GetAs: %v", err)
+	}
+	if _, err := GetAs[*thing](ctx, r, "/registry/other/b"); !errors.Is(err, ErrInvalidObject) {
+		t.Errorf("GetAs of another type: %v", err)
+	}
+	if _, err := GetAs[*thing](ctx, r, "/registry/things/missing"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetAs of a missing key: %v", err)
+	}
+	if items, _, err := ListAs[*thing](ctx, r, "/registry/things/", ListOptions{}); err != nil || len(items) != 1 {
+		t.Errorf("ListAs: %v %v", items, err)
+	}
+	if _, _, err := ListAs[*thing](ctx, r, "/registry/", ListOptions{}); !errors.Is(err, ErrInvalidObject) {
+		t.Errorf("ListAs over mixed types: %v", err)
+	}
+}
+
+type thing struct {
+	meta.TypeMeta
+	meta.ObjectMeta
+}
+
+func (t *thing) DeepCopyObject() meta.Object { c := *t; return &c }
+
+type other struct{ thing }
+
+func (o *other) DeepCopyObject() meta.Object { c := *o; return &c }
+
+type mapReader map[string]meta.Object
+
+func (m mapReader) Get(_ context.Context, key string) (meta.Object, error) {
+	if o, ok := m[key]; ok {
+		return o, nil
+	}
+	return nil, &OpError{Err: ErrNotFound, Key: key}
+}
+
+func (m mapReader) List(_ context.Context, prefix string, _ ListOptions) (*ListResult, error) {
+	res := &ListResult{}
+	for k, o := range m {
+		if strings.HasPrefix(k, prefix) {
+			res.Items = append(res.Items, o)
+		}
+	}
+	return res, nil
+}
+
+func (m mapReader) Revision(context.Context) (int64, error) { return 1, nil }
