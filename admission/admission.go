@@ -2,8 +2,10 @@ package admission
 
 import (
 	"context"
+	"strings"
 
 	"github.com/skiff-io/skiff/api/meta"
+	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/authn"
 )
 
@@ -58,10 +60,15 @@ type Validator interface {
 type Chain []Plugin
 
 // Admit runs every mutating plugin that handles the operation; the first error stops the chain.
+// The request's audit record names the plugins that ran, and the one that rejected.
 func (c Chain) Admit(ctx context.Context, a *Attributes) error {
+	var ran []string
+	defer func() { note(ctx, "admission.skiff.io/mutating", ran) }()
 	for _, p := range c {
 		if m, ok := p.(Mutator); ok && p.Handles(a.Operation) {
+			ran = append(ran, p.Name())
 			if err := m.Admit(ctx, a); err != nil {
+				audit.Annotate(ctx, "admission.skiff.io/rejected-by", p.Name())
 				return &Error{Plugin: p.Name(), Err: err}
 			}
 		}
@@ -71,14 +78,24 @@ func (c Chain) Admit(ctx context.Context, a *Attributes) error {
 
 // Validate runs every validating plugin that handles the operation; the first error stops it.
 func (c Chain) Validate(ctx context.Context, a *Attributes) error {
+	var ran []string
+	defer func() { note(ctx, "admission.skiff.io/validating", ran) }()
 	for _, p := range c {
 		if v, ok := p.(Validator); ok && p.Handles(a.Operation) {
+			ran = append(ran, p.Name())
 			if err := v.Validate(ctx, a); err != nil {
+				audit.Annotate(ctx, "admission.skiff.io/rejected-by", p.Name())
 				return &Error{Plugin: p.Name(), Err: err}
 			}
 		}
 	}
 	return nil
+}
+
+func note(ctx context.Context, key string, ran []string) {
+	if len(ran) > 0 {
+		audit.Annotate(ctx, key, strings.Join(ran, ","))
+	}
 }
 
 // Error is a plugin's rejection.

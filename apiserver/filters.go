@@ -5,10 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -61,8 +65,11 @@ func WithRequestInfo() Filter {
 	}
 }
 
-// authMethodKey carries how the request was authenticated, for audit.
-type authMethodKey struct{}
+// authMethodKey and authnTimeKey carry how and when the request was authenticated, for audit.
+type (
+	authMethodKey struct{}
+	authnTimeKey  struct{}
+)
 
 // WithAuthentication authenticates the request and attaches the user. A request no authenticator
 // accepts gets 401; the Authorization header is removed so that nothing downstream sees the
@@ -81,54 +88,178 @@ func WithAuthentication(a authn.Authenticator, clk clock.PassiveClock, log logr.
 			r.Header.Del("Authorization")
 			ctx := authn.WithUser(r.Context(), resp.User)
 			ctx = context.WithValue(ctx, authMethodKey{}, resp.Method)
-			audit.Stage(ctx, "Authenticated", meta.NewMicroTime(clk.Now()))
+			// The audit event does not exist yet (it is the next filter): keep the time for it.
+			ctx = context.WithValue(ctx, authnTimeKey{}, meta.NewMicroTime(clk.Now()))
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }
 
-// WithAudit gives the request an audit Event, fills it as the request goes, and hands it to sink
-// when the response is complete.
-func WithAudit(sink audit.Sink, clk clock.PassiveClock) Filter {
+// WithAudit gives the request an audit Event at the level policy sets for it, fills it as the
+// request goes (stage timestamps, annotations with the authentication method, the authorization
+// decision and reason, the admission plugins that ran or rejected), captures the request and
+// response bodies at the Request and RequestResponse levels, and hands it to sink when the response
+// is complete. A request at level None is not recorded.
+func WithAudit(sink audit.Sink, policy *audit.Policy, clk clock.PassiveClock) Filter {
+	if policy == nil {
+		policy = audit.DefaultPolicy()
+	}
 	return func(next http.Handler) http.Handler {
 		if sink == nil {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := r.Context()
+			u, _ := authn.UserFrom(ctx)
+			ri, _ := RequestInfoFrom(ctx)
+			user := audit.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: u.Extra}
+			level := policy.LevelFor(audit.Request{User: user, Verb: ri.Verb, ResourceRequest: ri.IsResourceRequest, APIGroup: ri.APIGroup,
+				Resource: ri.Resource, Subresource: ri.Subresource, Namespace: ri.Namespace, Name: ri.Name, Path: r.URL.Path})
+			if level == audit.LevelNone {
+				next.ServeHTTP(w, r)
+				return
+			}
 			ev := &audit.Event{
 				TypeMeta:                 meta.TypeMeta{APIVersion: "audit.k8s.io/v1", Kind: "Event"},
-				Level:                    "Metadata",
+				Level:                    level,
 				AuditID:                  newAuditID(),
 				Stage:                    "ResponseComplete",
 				RequestURI:               r.URL.RequestURI(),
+				Verb:                     ri.Verb,
+				User:                     user,
 				UserAgent:                r.UserAgent(),
 				RequestReceivedTimestamp: meta.NewMicroTime(clk.Now()),
 			}
 			if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 				ev.SourceIPs = []string{host}
 			}
-			ctx := r.Context()
-			if u, ok := authn.UserFrom(ctx); ok {
-				ev.User = audit.UserInfo{Username: u.Name, UID: u.UID, Groups: u.Groups, Extra: u.Extra}
+			if ri.IsResourceRequest {
+				ev.ObjectRef = &audit.ObjectReference{Resource: ri.Resource, Namespace: ri.Namespace, Name: ri.Name,
+					APIGroup: ri.APIGroup, APIVersion: ri.APIVersion, Subresource: ri.Subresource}
 			}
+			ctx = audit.WithEvent(ctx, ev)
 			if m, ok := ctx.Value(authMethodKey{}).(string); ok {
-				audit.Annotate(audit.WithEvent(ctx, ev), "authentication.skiff.io/method", m)
+				audit.Annotate(ctx, "authentication.skiff.io/method", m)
 			}
-			if ri, ok := RequestInfoFrom(ctx); ok {
-				ev.Verb = ri.Verb
-				if ri.IsResourceRequest {
-					ev.ObjectRef = &audit.ObjectReference{Resource: ri.Resource, Namespace: ri.Namespace, Name: ri.Name,
-						APIGroup: ri.APIGroup, APIVersion: ri.APIVersion, Subresource: ri.Subresource}
+			if at, ok := ctx.Value(authnTimeKey{}).(meta.MicroTime); ok {
+				audit.Stage(ctx, "Authenticated", at)
+			}
+			if level == audit.LevelRequest || level == audit.LevelRequestResponse {
+				if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
+					body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBodyBytes+1))
+					r.Body.Close()
+					if err == nil {
+						if json.Valid(body) {
+							ev.RequestObject = body
+						}
+						r.Body = io.NopCloser(bytes.NewReader(body))
+					}
 				}
 			}
 			w.Header().Set("Audit-Id", ev.AuditID)
 			rec := &statusRecorder{ResponseWriter: w}
-			next.ServeHTTP(rec, r.WithContext(audit.WithEvent(ctx, ev)))
+			if level == audit.LevelRequestResponse && !ri.IsLongRunning() {
+				rec.capture = &bytes.Buffer{}
+			}
+			next.ServeHTTP(rec, r.WithContext(ctx))
 			ev.Lock()
 			ev.ResponseStatus = &meta.Status{Code: int32(rec.code())}
+			if rec.capture != nil && json.Valid(rec.capture.Bytes()) {
+				ev.ResponseObject = rec.capture.Bytes()
+			}
 			ev.StageTimestamp = meta.NewMicroTime(clk.Now())
 			ev.Unlock()
 			sink.Record(ctx, ev)
+		})
+	}
+}
+
+// WithImpersonation serves kubectl's --as, --as-group and --as-uid: the Impersonate-User,
+// Impersonate-Group, Impersonate-Uid and Impersonate-Extra-* headers replace the request's user,
+// if the real user may "impersonate" each of them (users, groups, uids, userextras/<key> in the
+// core and authentication.k8s.io groups, as Kubernetes checks them).
+func WithImpersonation(a authz.Authorizer) Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			userName := r.Header.Get("Impersonate-User")
+			groups := r.Header.Values("Impersonate-Group")
+			uid := r.Header.Get("Impersonate-Uid")
+			extra := map[string][]string{}
+			for h, v := range r.Header {
+				if k, ok := strings.CutPrefix(h, "Impersonate-Extra-"); ok {
+					key, err := url.PathUnescape(strings.ToLower(k))
+					if err != nil {
+						writeStatusRaw(w, apierrors.NewBadRequest("malformed Impersonate-Extra header: "+h))
+						return
+					}
+					extra[key] = v
+				}
+			}
+			if userName == "" {
+				if len(groups) > 0 || uid != "" || len(extra) > 0 {
+					writeStatusRaw(w, apierrors.NewBadRequest("requested impersonation of groups, a uid or extras without impersonating a user"))
+					return
+				}
+				next.ServeHTTP(w, r)
+				return
+			}
+			ctx := r.Context()
+			real, _ := authn.UserFrom(ctx)
+			check := func(group, resource, sub, name string) bool {
+				d, _, _ := a.Authorize(ctx, authz.Attributes{User: real, Verb: "impersonate", ResourceRequest: true,
+					APIGroup: group, Resource: resource, Subresource: sub, Name: name})
+				if d == authz.Allow {
+					return true
+				}
+				gr := apierrors.GroupResource{Group: group, Resource: resource}
+				writeStatusRaw(w, apierrors.NewForbidden(gr, name, fmt.Errorf("User %q cannot impersonate resource %q in API group %q at the cluster scope", real.Name, resource, group)))
+				return false
+			}
+			target := authn.User{Name: userName, UID: uid, Groups: groups}
+			if sa, ok := strings.CutPrefix(userName, "system:serviceaccount:"); ok {
+				ns, name, _ := strings.Cut(sa, ":")
+				if !check("", "serviceaccounts", "", name) {
+					return
+				}
+				if len(groups) == 0 {
+					target.Groups = []string{"system:serviceaccounts", "system:serviceaccounts:" + ns}
+				}
+			} else if !check("", "users", "", userName) {
+				return
+			}
+			for _, g := range groups {
+				if !check("", "groups", "", g) {
+					return
+				}
+			}
+			if uid != "" && !check("authentication.k8s.io", "uids", "", uid) {
+				return
+			}
+			for k, vals := range extra {
+				for _, v := range vals {
+					if !check("authentication.k8s.io", "userextras", k, v) {
+						return
+					}
+				}
+			}
+			if len(extra) > 0 {
+				target.Extra = extra
+			}
+			// Everyone authenticated keeps the group that says so, as Kubernetes adds it.
+			if userName != authn.Anonymous && !contains(target.Groups, authn.AllAuthenticated) {
+				target.Groups = append(target.Groups, authn.AllAuthenticated)
+			}
+			for h := range r.Header {
+				if strings.HasPrefix(h, "Impersonate-") {
+					r.Header.Del(h)
+				}
+			}
+			if ev := audit.EventFrom(ctx); ev != nil {
+				ev.Lock()
+				ev.ImpersonatedUser = &audit.UserInfo{Username: target.Name, UID: target.UID, Groups: target.Groups, Extra: target.Extra}
+				ev.Unlock()
+			}
+			next.ServeHTTP(w, r.WithContext(authn.WithUser(ctx, target)))
 		})
 	}
 }
@@ -336,6 +467,8 @@ func (t *timeoutWriter) flushTo(w http.ResponseWriter) {
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	// capture, when set, keeps a copy of the body (for RequestResponse audit records).
+	capture *bytes.Buffer
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -348,6 +481,9 @@ func (s *statusRecorder) WriteHeader(code int) {
 func (s *statusRecorder) Write(p []byte) (int, error) {
 	if s.status == 0 {
 		s.status = http.StatusOK
+	}
+	if s.capture != nil && s.capture.Len() < MaxRequestBodyBytes {
+		s.capture.Write(p)
 	}
 	return s.ResponseWriter.Write(p)
 }

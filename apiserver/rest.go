@@ -507,12 +507,7 @@ func (s *Server) admissionError(k *api.Kind, name string, err error) error {
 	if errors.As(err, &st) {
 		return st
 	}
-	var ae *admission.Error
-	msg := err
-	if errors.As(err, &ae) {
-		audit.Annotate(context.Background(), "admission.skiff.io/rejected-by", ae.Plugin)
-	}
-	return apierrors.NewForbidden(apierrors.GroupResource{Group: k.Group, Resource: k.Resource}, name, msg)
+	return apierrors.NewForbidden(apierrors.GroupResource{Group: k.Group, Resource: k.Resource}, name, err)
 }
 
 // --- update and patch ---

@@ -39,8 +39,10 @@ type Config struct {
 	Authorizer authz.Authorizer
 	// Admission runs mutating then validating plugins on writes.
 	Admission admission.Chain
-	// Audit receives a record of every request; nil records nothing.
+	// Audit receives a record of every request the policy asks for; nil records nothing.
 	Audit audit.Sink
+	// AuditPolicy decides how much to record; nil records the metadata of every request.
+	AuditPolicy *audit.Policy
 	// MaxRequestsInFlight and MaxMutatingRequestsInFlight bound concurrent non-long-running
 	// requests (defaults 400 and 200, as kube-apiserver).
 	MaxRequestsInFlight         int
@@ -182,7 +184,8 @@ func New(cfg Config) (*Server, error) {
 		WithRequestInfo(),
 		WithMetrics(s.metrics, s.clock),
 		WithAuthentication(cfg.Authenticator, s.clock, s.log),
-		WithAudit(cfg.Audit, s.clock),
+		WithAudit(cfg.Audit, cfg.AuditPolicy, s.clock),
+		WithImpersonation(cfg.Authorizer),
 		WithAuthorization(cfg.Authorizer, s.clock),
 		WithMaxInFlight(cfg.MaxRequestsInFlight, cfg.MaxMutatingRequestsInFlight, s.metrics),
 		WithTimeout(cfg.RequestTimeout),

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/skiff-io/skiff/admission/initialization"
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/apiserver"
+	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/authn"
 	"github.com/skiff-io/skiff/authz"
 	"github.com/skiff-io/skiff/store/memdb"
@@ -792,5 +794,87 @@ func TestWatchSendsHeadersAtOnce(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
 		t.Errorf("watch answer: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+type memorySink struct {
+	mu     sync.Mutex
+	events []*audit.Event
+}
+
+func (m *memorySink) Record(_ context.Context, ev *audit.Event) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.events = append(m.events, ev)
+}
+
+func TestAuditAndImpersonation(t *testing.T) {
+	sink := &memorySink{}
+	ts := newTestServer(t, func(c *apiserver.Config) {
+		c.Audit = sink
+		c.AuditPolicy = &audit.Policy{Rules: []audit.Rule{{Level: audit.LevelRequestResponse, Verbs: []string{"create"}}, {Level: audit.LevelMetadata}}}
+		c.Authenticator = authn.AuthenticatorFunc(func(r *http.Request) (*authn.Response, bool, error) {
+			return &authn.Response{User: authn.User{Name: r.Header.Get("X-Test-User"), Groups: []string{"system:authenticated"}}, Method: "test"}, true, nil
+		})
+		c.Authorizer = authz.AuthorizerFunc(func(_ context.Context, a authz.Attributes) (authz.Decision, string, error) {
+			switch {
+			case a.Verb == "impersonate" && a.User.Name == "alice" && a.Resource == "users" && a.Name == "bob":
+				return authz.Allow, "alice may be bob", nil
+			case a.Verb == "impersonate":
+				return authz.NoOpinion, "", nil
+			case a.User.Name == "bob" && a.Verb == "create":
+				return authz.Allow, "bob may create", nil
+			case a.Verb == "create":
+				return authz.NoOpinion, "", nil
+			}
+			return authz.Allow, "reads are fine", nil
+		})
+	})
+	// alice may not create, but may act as bob, who may.
+	if r := ts.do("POST", "/api/v1/namespaces/default/configmaps", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}`, "X-Test-User", "alice"); r.code != 403 {
+		t.Errorf("alice creating: %d", r.code)
+	}
+	r := ts.do("POST", "/api/v1/namespaces/default/configmaps", `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}`, "X-Test-User", "alice", "Impersonate-User", "bob")
+	if r.code != 201 {
+		t.Fatalf("alice as bob creating: %d %s", r.code, r.body)
+	}
+	if r := ts.do("GET", "/api/v1/namespaces", "", "X-Test-User", "alice", "Impersonate-User", "carol"); r.code != 403 || !strings.Contains(string(r.body), `cannot impersonate resource \"users\"`) {
+		t.Errorf("alice as carol: %d %s", r.code, r.body)
+	}
+	if r := ts.do("GET", "/api/v1/namespaces", "", "X-Test-User", "alice", "Impersonate-Group", "admins"); r.code != 400 {
+		t.Errorf("groups without a user: %d %s", r.code, r.body)
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	var created *audit.Event
+	for _, ev := range sink.events {
+		if ev.Verb == "create" && ev.ResponseStatus.Code == 201 {
+			created = ev
+		}
+	}
+	if created == nil {
+		t.Fatalf("no audit record of the create among %d", len(sink.events))
+	}
+	if created.User.Username != "alice" || created.ImpersonatedUser == nil || created.ImpersonatedUser.Username != "bob" {
+		t.Errorf("users in the record: %+v %+v", created.User, created.ImpersonatedUser)
+	}
+	if created.Level != audit.LevelRequestResponse || !strings.Contains(string(created.RequestObject), `"name":"b"`) || !strings.Contains(string(created.ResponseObject), `"uid"`) {
+		t.Errorf("request/response objects: level %s, %s / %s", created.Level, created.RequestObject, created.ResponseObject)
+	}
+	for _, k := range []string{"authorization.k8s.io/decision", "authorization.k8s.io/reason", "authentication.skiff.io/method", "persisted.skiff.io/resourceVersion"} {
+		if created.Annotations[k] == "" {
+			t.Errorf("annotation %s missing: %v", k, created.Annotations)
+		}
+	}
+	if created.Annotations["authorization.k8s.io/reason"] != "bob may create" {
+		t.Errorf("reason: %q", created.Annotations["authorization.k8s.io/reason"])
+	}
+	for _, st := range []string{"Authenticated", "Authorized", "Admitted", "Persisted"} {
+		if created.StageTimestamps[st].IsZero() {
+			t.Errorf("stage %s has no timestamp: %v", st, created.StageTimestamps)
+		}
+	}
+	if created.StageTimestamps["Persisted"].Before(created.StageTimestamps["Authorized"].Time) || created.StageTimestamp.Before(created.RequestReceivedTimestamp.Time) {
+		t.Errorf("stages out of order: %v", created.StageTimestamps)
 	}
 }

@@ -23,6 +23,8 @@ type Event struct {
 	UserAgent                string                    `json:"userAgent,omitempty"`
 	ObjectRef                *ObjectReference          `json:"objectRef,omitempty"`
 	ResponseStatus           *meta.Status              `json:"responseStatus,omitempty"`
+	RequestObject            json.RawMessage           `json:"requestObject,omitempty"`
+	ResponseObject           json.RawMessage           `json:"responseObject,omitempty"`
 	RequestReceivedTimestamp meta.MicroTime            `json:"requestReceivedTimestamp"`
 	StageTimestamp           meta.MicroTime            `json:"stageTimestamp"`
 	Annotations              map[string]string         `json:"annotations,omitempty"`
