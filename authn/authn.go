@@ -47,8 +47,10 @@ func (f AuthenticatorFunc) AuthenticateRequest(r *http.Request) (*Response, bool
 
 var _ Authenticator = AuthenticatorFunc(nil)
 
-// Union returns an Authenticator that tries each in order and returns the first success. When none
-// succeeds, the errors of those that failed are joined; no error and no success means no credential.
+// Union returns an Authenticator that tries each in order and returns the first success, adding
+// the group system:authenticated that every authenticated user belongs to, as kube-apiserver does.
+// When none succeeds, the errors of those that failed are joined; no error and no success means the
+// request carried no credential.
 func Union(as ...Authenticator) Authenticator {
 	return AuthenticatorFunc(func(r *http.Request) (*Response, bool, error) {
 		var errs []error
@@ -59,10 +61,38 @@ func Union(as ...Authenticator) Authenticator {
 				continue
 			}
 			if ok {
-				return resp, true, nil
+				return withAuthenticatedGroup(resp), true, nil
 			}
 		}
 		return nil, false, errors.Join(errs...)
+	})
+}
+
+func withAuthenticatedGroup(resp *Response) *Response {
+	if resp.User.Name == Anonymous {
+		return resp
+	}
+	for _, g := range resp.User.Groups {
+		if g == AllAuthenticated {
+			return resp
+		}
+	}
+	out := *resp
+	out.User.Groups = append(append([]string(nil), resp.User.Groups...), AllAuthenticated)
+	return &out
+}
+
+// WithAnonymous lets requests that carry no credential at all in as system:anonymous. A request
+// with a bad credential still fails (401): anonymous access is not a way around a rejected token,
+// as in kube-apiserver.
+func WithAnonymous(a Authenticator) Authenticator {
+	anon := AnonymousAuthenticator()
+	return AuthenticatorFunc(func(r *http.Request) (*Response, bool, error) {
+		resp, ok, err := a.AuthenticateRequest(r)
+		if ok || err != nil {
+			return resp, ok, err
+		}
+		return anon.AuthenticateRequest(r)
 	})
 }
 

@@ -20,8 +20,8 @@ func TestUnion(t *testing.T) {
 		return &authn.Response{User: authn.User{Name: "alice"}}, true, nil
 	})
 	r := httptest.NewRequest("GET", "/", nil)
-	if resp, ok, err := authn.Union(none, bad, alice).AuthenticateRequest(r); !ok || err != nil || resp.User.Name != "alice" {
-		t.Errorf("first success must win over earlier failures: %v %v %v", resp, ok, err)
+	if resp, ok, err := authn.Union(none, bad, alice).AuthenticateRequest(r); !ok || err != nil || resp.User.Name != "alice" || resp.User.Groups[len(resp.User.Groups)-1] != authn.AllAuthenticated {
+		t.Errorf("first success must win over earlier failures, in system:authenticated: %v %v %v", resp, ok, err)
 	}
 	if _, ok, err := authn.Union(none, bad).AuthenticateRequest(r); ok || err == nil || err.Error() != "token expired" {
 		t.Errorf("failures are reported: %v %v", ok, err)
@@ -29,8 +29,11 @@ func TestUnion(t *testing.T) {
 	if _, ok, err := authn.Union(none).AuthenticateRequest(r); ok || err != nil {
 		t.Errorf("no credential: %v %v", ok, err)
 	}
-	if resp, ok, _ := authn.Union(none, authn.AnonymousAuthenticator()).AuthenticateRequest(r); !ok || resp.User.Name != authn.Anonymous || resp.User.Groups[0] != authn.AllUnauthenticated {
+	if resp, ok, _ := authn.WithAnonymous(authn.Union(none)).AuthenticateRequest(r); !ok || resp.User.Name != authn.Anonymous || len(resp.User.Groups) != 1 || resp.User.Groups[0] != authn.AllUnauthenticated {
 		t.Errorf("anonymous: %+v", resp)
+	}
+	if _, ok, err := authn.WithAnonymous(authn.Union(none, bad)).AuthenticateRequest(r); ok || err == nil {
+		t.Errorf("a bad credential must not fall through to anonymous: %v %v", ok, err)
 	}
 }
 
