@@ -52,7 +52,7 @@ func startBenchServer(b *testing.B) *benchServer {
 	clientCert, _ := tls.X509KeyPair(admin.CertPEM, admin.KeyPEM)
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.EnableHTTP2 = true
-	hs.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.Pool()}
+	hs.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, ClientCAs: ca.Pool()}
 	hs.StartTLS()
 	b.Cleanup(hs.Close)
 	return &benchServer{url: hs.URL, clients: func() *http.Client {

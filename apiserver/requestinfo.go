@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/skiff-io/skiff/api/fields"
 )
 
 // RequestInfo is what a request is about, computed from its method, path and query as
@@ -106,6 +108,13 @@ func NewRequestInfo(r *http.Request) *RequestInfo {
 			ri.Verb = "watch"
 		}
 	}
+	// A list or watch of one object by name, as kubelets watch the secrets of their pods, names the
+	// object, so that authorizers can allow it for that object alone (as Kubernetes does).
+	if (ri.Verb == "list" || ri.Verb == "watch") && ri.Name == "" {
+		if name, ok := nameFromFieldSelector(r.URL.Query().Get("fieldSelector")); ok {
+			ri.Name = name
+		}
+	}
 	return ri
 }
 
@@ -150,4 +159,20 @@ func (ri *RequestInfo) IsMutating() bool {
 		return true
 	}
 	return false
+}
+
+// nameFromFieldSelector returns X when the selector is exactly metadata.name=X (or ==X).
+func nameFromFieldSelector(sel string) (string, bool) {
+	if sel == "" {
+		return "", false
+	}
+	fs, err := fields.ParseSelector(sel)
+	if err != nil {
+		return "", false
+	}
+	reqs := fs.Requirements()
+	if len(reqs) != 1 {
+		return "", false
+	}
+	return fs.RequiresExactMatch("metadata.name")
 }

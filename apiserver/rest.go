@@ -65,7 +65,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ri *Reque
 	switch {
 	case k.Namespaced:
 		q.namespace = ri.Namespace
-		if ri.Name != "" && ri.Namespace == "" {
+		if len(ri.Parts) >= 2 && ri.Namespace == "" {
 			// A named namespaced object needs its namespace in the path.
 			writeStatusRaw(w, apierrors.NewNotFoundPath())
 			return

@@ -15,6 +15,7 @@ import (
 	"github.com/skiff-io/skiff/admission"
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/apierrors"
+	"github.com/skiff-io/skiff/api/authentication"
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver/openapi"
@@ -52,11 +53,20 @@ type Config struct {
 	Version        VersionInfo
 	// OpenAPI serves /openapi/v2 and /openapi/v3; nil means documents built from Registry.
 	OpenAPI http.Handler
+	// TokenRequests issues service account tokens for the serviceaccounts/<name>/token
+	// subresource (kubectl create token); nil answers 404 there.
+	TokenRequests TokenRequester
 	// Tables prints objects as the Tables kubectl shows (kubectl get); nil means table.Builtin(),
 	// where kinds without a printer of their own get NAME and "Created At".
 	Tables *table.Registry
 	Logger logr.Logger
 	Clock  clock.Clock
+}
+
+// TokenRequester issues a token for a service account (authentication.k8s.io/v1 TokenRequest).
+// authn/serviceaccount.TokenRequester is one.
+type TokenRequester interface {
+	TokenRequest(ctx context.Context, namespace, name string, req *authentication.TokenRequest) (*authentication.TokenRequest, error)
 }
 
 // VersionInfo is what /version answers.

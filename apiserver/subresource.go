@@ -9,6 +9,7 @@ import (
 
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/apierrors"
+	"github.com/skiff-io/skiff/api/authentication"
 	"github.com/skiff-io/skiff/api/autoscaling"
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/api/field"
@@ -37,6 +38,12 @@ func (s *Server) serveSubresource(q *request) {
 			return
 		}
 		s.handleBindingSubresource(q)
+	case "token":
+		if q.ri.Verb != "create" || s.cfg.TokenRequests == nil {
+			q.fail(apierrors.NewMethodNotSupported(apierrors.GroupResource{Resource: "serviceaccounts/token"}, q.ri.Verb))
+			return
+		}
+		s.handleTokenRequest(q)
 	case "finalize":
 		if q.ri.Verb != "update" {
 			q.fail(apierrors.NewMethodNotSupported(q.gr(), q.ri.Verb))
@@ -316,4 +323,31 @@ func (s *Server) handleFinalize(q *request) {
 		}
 	}
 	writeJSON(q.w, q.out, http.StatusOK, out)
+}
+
+// handleTokenRequest issues a token for a service account: POST serviceaccounts/<name>/token with
+// an authentication.k8s.io/v1 TokenRequest, as kubectl create token sends.
+func (s *Server) handleTokenRequest(q *request) {
+	body, err := readBody(q.r)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	data, err := s.bodyToJSON(q.w, q.r, body)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	var tr authentication.TokenRequest
+	if err := api.DecodeInto(data, &tr); err != nil {
+		q.fail(badBody(err))
+		return
+	}
+	out, err := s.cfg.TokenRequests.TokenRequest(q.r.Context(), q.namespace, q.ri.Name, &tr)
+	if err != nil {
+		q.fail(err)
+		return
+	}
+	out.APIVersion, out.Kind = authentication.APIVersion, "TokenRequest"
+	writeJSON(q.w, q.out, http.StatusCreated, out)
 }
