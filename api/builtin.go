@@ -138,6 +138,20 @@ func Builtin() *Registry {
 		Default: rbac.DefaultClusterRoleBinding, Validate: rbac.ValidateClusterRoleBinding, ValidateUpdate: rbac.ValidateClusterRoleBindingUpdate,
 	}))
 
+	// admissionregistration.k8s.io/v1
+	must(Register(r, KindSpec[*admissionregistration.MutatingWebhookConfiguration]{
+		Group: admissionregistration.GroupName, Version: admissionregistration.V1, Kind: "MutatingWebhookConfiguration",
+		Resource: "mutatingwebhookconfigurations", Singular: "mutatingwebhookconfiguration",
+		Default:  admissionregistration.DefaultMutatingWebhookConfiguration,
+		Validate: admissionregistration.ValidateMutatingWebhookConfiguration, ValidateUpdate: admissionregistration.ValidateMutatingWebhookConfigurationUpdate,
+	}))
+	must(Register(r, KindSpec[*admissionregistration.ValidatingWebhookConfiguration]{
+		Group: admissionregistration.GroupName, Version: admissionregistration.V1, Kind: "ValidatingWebhookConfiguration",
+		Resource: "validatingwebhookconfigurations", Singular: "validatingwebhookconfiguration",
+		Default:  admissionregistration.DefaultValidatingWebhookConfiguration,
+		Validate: admissionregistration.ValidateValidatingWebhookConfiguration, ValidateUpdate: admissionregistration.ValidateValidatingWebhookConfigurationUpdate,
+	}))
+
 	// admissionregistration.k8s.io/v1alpha1
 	must(Register(r, KindSpec[*admissionregistration.InitializerConfiguration]{
 		Group: admissionregistration.GroupName, Version: admissionregistration.Version, Kind: "InitializerConfiguration",

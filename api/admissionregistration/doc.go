@@ -4,6 +4,7 @@
 // InitializerConfiguration (admissionregistration.k8s.io/v1alpha1) of the seed's section 4, which
 // names the initializers that must act on new objects of given resources before anyone else sees
 // them.
+// At version V1 it holds the MutatingWebhookConfiguration and ValidatingWebhookConfiguration of admission webhooks.
 //
 //	cfg := &admissionregistration.InitializerConfiguration{
 //		ObjectMeta: meta.ObjectMeta{Name: "sidecars"},

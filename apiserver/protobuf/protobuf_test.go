@@ -224,8 +224,8 @@ func TestSchema(t *testing.T) {
 	want := []string{
 		"ConfigMapEnvSource.localObjectReference", "ConfigMapKeySelector.localObjectReference",
 		"ConfigMapProjection.localObjectReference", "ConfigMapVolumeSource.localObjectReference",
-		"EphemeralContainer.ephemeralContainerCommon", "PersistentVolumeSpec.persistentVolumeSource",
-		"Probe.handler", "SecretEnvSource.localObjectReference", "SecretKeySelector.localObjectReference",
+		"EphemeralContainer.ephemeralContainerCommon", "NamedRuleWithOperations.ruleWithOperations",
+		"PersistentVolumeSpec.persistentVolumeSource", "Probe.handler", "RuleWithOperations.rule", "SecretEnvSource.localObjectReference", "SecretKeySelector.localObjectReference",
 		"SecretProjection.localObjectReference", "Unknown.typeMeta", "Volume.volumeSource",
 	}
 	if diff := cmp.Diff(want, inline); diff != "" {
@@ -454,9 +454,9 @@ func TestErrors(t *testing.T) {
 		{"unknown envelope field", append(body("v1", "Pod"), varintField(9, 1)...),
 			"protobuf: runtime.Unknown envelope: field 9: unknown field 9 (varint) in message k8s.io.apimachinery.pkg.runtime.Unknown; the schema is " + schemaSource, "<field 9>"},
 		{"unknown kind", body("apps/v1", "Frobnicator"),
-			"protobuf: apps/v1 Frobnicator: not a kind this server can read from protobuf (it knows v1, apps/v1, rbac.authorization.k8s.io/v1, coordination.k8s.io/v1, autoscaling/v1, meta.k8s.io/v1)", ""},
+			"protobuf: apps/v1 Frobnicator: not a kind this server can read from protobuf (it knows v1, apps/v1, rbac.authorization.k8s.io/v1, coordination.k8s.io/v1, autoscaling/v1, admissionregistration.k8s.io/v1, authentication.k8s.io/v1, meta.k8s.io/v1)", ""},
 		{"a well-known type is no kind", body("meta.k8s.io/v1", "Time"),
-			"protobuf: meta.k8s.io/v1 Time: not a kind this server can read from protobuf (it knows v1, apps/v1, rbac.authorization.k8s.io/v1, coordination.k8s.io/v1, autoscaling/v1, meta.k8s.io/v1)", ""},
+			"protobuf: meta.k8s.io/v1 Time: not a kind this server can read from protobuf (it knows v1, apps/v1, rbac.authorization.k8s.io/v1, coordination.k8s.io/v1, autoscaling/v1, admissionregistration.k8s.io/v1, authentication.k8s.io/v1, meta.k8s.io/v1)", ""},
 		{"truncated varint", deployment([]byte{0x08, 0x80}),
 			"protobuf: apps/v1 Deployment: field 2 (spec): field 1 (replicas): truncated varint", "spec.replicas"},
 		{"varint overflow", deployment(bytes.Repeat([]byte{0xff}, 10), []byte{0x01}),

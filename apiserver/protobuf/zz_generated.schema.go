@@ -8,16 +8,18 @@ const schemaSource = "k8s.io/api@v0.37.2, k8s.io/apimachinery@v0.37.2"
 
 // The proto package of each file, as the prefix of its messages' names.
 const (
-	pkgCoreV1         = "k8s.io.api.core.v1."
-	pkgAppsV1         = "k8s.io.api.apps.v1."
-	pkgRBACV1         = "k8s.io.api.rbac.v1."
-	pkgCoordinationV1 = "k8s.io.api.coordination.v1."
-	pkgAutoscalingV1  = "k8s.io.api.autoscaling.v1."
-	pkgMetaV1         = "k8s.io.apimachinery.pkg.apis.meta.v1."
-	pkgResource       = "k8s.io.apimachinery.pkg.api.resource."
-	pkgIntstr         = "k8s.io.apimachinery.pkg.util.intstr."
-	pkgRuntime        = "k8s.io.apimachinery.pkg.runtime."
-	pkgRuntimeSchema  = "k8s.io.apimachinery.pkg.runtime.schema."
+	pkgCoreV1                  = "k8s.io.api.core.v1."
+	pkgAppsV1                  = "k8s.io.api.apps.v1."
+	pkgRBACV1                  = "k8s.io.api.rbac.v1."
+	pkgCoordinationV1          = "k8s.io.api.coordination.v1."
+	pkgAutoscalingV1           = "k8s.io.api.autoscaling.v1."
+	pkgAdmissionregistrationV1 = "k8s.io.api.admissionregistration.v1."
+	pkgAuthenticationV1        = "k8s.io.api.authentication.v1."
+	pkgMetaV1                  = "k8s.io.apimachinery.pkg.apis.meta.v1."
+	pkgResource                = "k8s.io.apimachinery.pkg.api.resource."
+	pkgIntstr                  = "k8s.io.apimachinery.pkg.util.intstr."
+	pkgRuntime                 = "k8s.io.apimachinery.pkg.runtime."
+	pkgRuntimeSchema           = "k8s.io.apimachinery.pkg.runtime.schema."
 )
 
 // schemaPackages maps the API group/versions the table serves to their proto packages.
@@ -27,11 +29,201 @@ var schemaPackages = []schemaPackage{
 	{group: "rbac.authorization.k8s.io", version: "v1", prefix: pkgRBACV1},
 	{group: "coordination.k8s.io", version: "v1", prefix: pkgCoordinationV1},
 	{group: "autoscaling", version: "v1", prefix: pkgAutoscalingV1},
+	{group: "admissionregistration.k8s.io", version: "v1", prefix: pkgAdmissionregistrationV1},
+	{group: "authentication.k8s.io", version: "v1", prefix: pkgAuthenticationV1},
 	{group: "meta.k8s.io", version: "v1", prefix: pkgMetaV1},
 }
 
 // schemaMessages holds every message, sorted by name, with its fields sorted by number.
 var schemaMessages = []schemaMessage{
+	{name: pkgAdmissionregistrationV1 + "ApplyConfiguration", fields: []schemaField{
+		{num: 1, name: "expression", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "AuditAnnotation", fields: []schemaField{
+		{num: 1, name: "key", kind: kindString},
+		{num: 2, name: "valueExpression", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ExpressionWarning", fields: []schemaField{
+		{num: 2, name: "fieldRef", kind: kindString},
+		{num: 3, name: "warning", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "JSONPatch", fields: []schemaField{
+		{num: 1, name: "expression", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MatchCondition", fields: []schemaField{
+		{num: 1, name: "name", kind: kindString},
+		{num: 2, name: "expression", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MatchResources", fields: []schemaField{
+		{num: 1, name: "namespaceSelector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 2, name: "objectSelector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 3, name: "resourceRules", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "NamedRuleWithOperations"},
+		{num: 4, name: "excludeResourceRules", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "NamedRuleWithOperations"},
+		{num: 7, name: "matchPolicy", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicy", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicySpec"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicyBinding", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicyBindingSpec"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicyBindingList", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ListMeta"},
+		{num: 2, name: "items", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicyBinding"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicyBindingSpec", fields: []schemaField{
+		{num: 1, name: "policyName", kind: kindString},
+		{num: 2, name: "paramRef", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ParamRef"},
+		{num: 3, name: "matchResources", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "MatchResources"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicyList", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ListMeta"},
+		{num: 2, name: "items", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicy"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingAdmissionPolicySpec", fields: []schemaField{
+		{num: 1, name: "paramKind", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ParamKind"},
+		{num: 2, name: "matchConstraints", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "MatchResources"},
+		{num: 3, name: "variables", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "Variable"},
+		{num: 4, name: "mutations", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "Mutation"},
+		{num: 5, name: "failurePolicy", kind: kindString},
+		{num: 6, name: "matchConditions", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MatchCondition"},
+		{num: 7, name: "reinvocationPolicy", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingWebhook", fields: []schemaField{
+		{num: 1, name: "name", kind: kindString},
+		{num: 2, name: "clientConfig", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "WebhookClientConfig"},
+		{num: 3, name: "rules", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "RuleWithOperations"},
+		{num: 4, name: "failurePolicy", kind: kindString},
+		{num: 5, name: "namespaceSelector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 6, name: "sideEffects", kind: kindString},
+		{num: 7, name: "timeoutSeconds", kind: kindInt32},
+		{num: 8, name: "admissionReviewVersions", kind: kindString, repeated: true},
+		{num: 9, name: "matchPolicy", kind: kindString},
+		{num: 10, name: "reinvocationPolicy", kind: kindString},
+		{num: 11, name: "objectSelector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 12, name: "matchConditions", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MatchCondition"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingWebhookConfiguration", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "webhooks", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MutatingWebhook"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "MutatingWebhookConfigurationList", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ListMeta"},
+		{num: 2, name: "items", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MutatingWebhookConfiguration"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "Mutation", fields: []schemaField{
+		{num: 2, name: "patchType", kind: kindString},
+		{num: 3, name: "applyConfiguration", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ApplyConfiguration"},
+		{num: 4, name: "jsonPatch", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "JSONPatch"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "NamedRuleWithOperations", fields: []schemaField{
+		{num: 1, name: "resourceNames", kind: kindString, repeated: true},
+		{num: 2, name: "ruleWithOperations", kind: kindMessage, inline: true, typ: pkgAdmissionregistrationV1 + "RuleWithOperations"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ParamKind", fields: []schemaField{
+		{num: 1, name: "apiVersion", kind: kindString},
+		{num: 2, name: "kind", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ParamRef", fields: []schemaField{
+		{num: 1, name: "name", kind: kindString},
+		{num: 2, name: "namespace", kind: kindString},
+		{num: 3, name: "selector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 4, name: "parameterNotFoundAction", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "Rule", fields: []schemaField{
+		{num: 1, name: "apiGroups", kind: kindString, repeated: true},
+		{num: 2, name: "apiVersions", kind: kindString, repeated: true},
+		{num: 3, name: "resources", kind: kindString, repeated: true},
+		{num: 4, name: "scope", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "RuleWithOperations", fields: []schemaField{
+		{num: 1, name: "operations", kind: kindString, repeated: true},
+		{num: 2, name: "rule", kind: kindMessage, inline: true, typ: pkgAdmissionregistrationV1 + "Rule"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ServiceReference", fields: []schemaField{
+		{num: 1, name: "namespace", kind: kindString},
+		{num: 2, name: "name", kind: kindString},
+		{num: 3, name: "path", kind: kindString},
+		{num: 4, name: "port", kind: kindInt32},
+	}},
+	{name: pkgAdmissionregistrationV1 + "TypeChecking", fields: []schemaField{
+		{num: 1, name: "expressionWarnings", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "ExpressionWarning"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicy", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicySpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyStatus"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyBinding", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyBindingSpec"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyBindingList", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ListMeta"},
+		{num: 2, name: "items", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyBinding"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyBindingSpec", fields: []schemaField{
+		{num: 1, name: "policyName", kind: kindString},
+		{num: 2, name: "paramRef", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ParamRef"},
+		{num: 3, name: "matchResources", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "MatchResources"},
+		{num: 4, name: "validationActions", kind: kindString, repeated: true},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyList", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ListMeta"},
+		{num: 2, name: "items", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicy"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicySpec", fields: []schemaField{
+		{num: 1, name: "paramKind", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ParamKind"},
+		{num: 2, name: "matchConstraints", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "MatchResources"},
+		{num: 3, name: "validations", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "Validation"},
+		{num: 4, name: "failurePolicy", kind: kindString},
+		{num: 5, name: "auditAnnotations", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "AuditAnnotation"},
+		{num: 6, name: "matchConditions", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MatchCondition"},
+		{num: 7, name: "variables", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "Variable"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingAdmissionPolicyStatus", fields: []schemaField{
+		{num: 1, name: "observedGeneration", kind: kindInt64},
+		{num: 2, name: "typeChecking", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "TypeChecking"},
+		{num: 3, name: "conditions", kind: kindMessage, repeated: true, typ: pkgMetaV1 + "Condition"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingWebhook", fields: []schemaField{
+		{num: 1, name: "name", kind: kindString},
+		{num: 2, name: "clientConfig", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "WebhookClientConfig"},
+		{num: 3, name: "rules", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "RuleWithOperations"},
+		{num: 4, name: "failurePolicy", kind: kindString},
+		{num: 5, name: "namespaceSelector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 6, name: "sideEffects", kind: kindString},
+		{num: 7, name: "timeoutSeconds", kind: kindInt32},
+		{num: 8, name: "admissionReviewVersions", kind: kindString, repeated: true},
+		{num: 9, name: "matchPolicy", kind: kindString},
+		{num: 10, name: "objectSelector", kind: kindMessage, typ: pkgMetaV1 + "LabelSelector"},
+		{num: 11, name: "matchConditions", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "MatchCondition"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingWebhookConfiguration", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "webhooks", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "ValidatingWebhook"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "ValidatingWebhookConfigurationList", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ListMeta"},
+		{num: 2, name: "items", kind: kindMessage, repeated: true, typ: pkgAdmissionregistrationV1 + "ValidatingWebhookConfiguration"},
+	}},
+	{name: pkgAdmissionregistrationV1 + "Validation", fields: []schemaField{
+		{num: 1, name: "expression", kind: kindString},
+		{num: 2, name: "message", kind: kindString},
+		{num: 3, name: "reason", kind: kindString},
+		{num: 4, name: "messageExpression", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "Variable", fields: []schemaField{
+		{num: 1, name: "name", kind: kindString},
+		{num: 2, name: "expression", kind: kindString},
+	}},
+	{name: pkgAdmissionregistrationV1 + "WebhookClientConfig", fields: []schemaField{
+		{num: 1, name: "service", kind: kindMessage, typ: pkgAdmissionregistrationV1 + "ServiceReference"},
+		{num: 2, name: "caBundle", kind: kindBytes},
+		{num: 3, name: "url", kind: kindString},
+	}},
 	{name: pkgAppsV1 + "ControllerRevision", fields: []schemaField{
 		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
 		{num: 2, name: "data", kind: kindMessage, typ: pkgRuntime + "RawExtension"},
@@ -216,6 +408,61 @@ var schemaMessages = []schemaMessage{
 	{name: pkgAppsV1 + "StatefulSetUpdateStrategy", fields: []schemaField{
 		{num: 1, name: "type", kind: kindString},
 		{num: 2, name: "rollingUpdate", kind: kindMessage, typ: pkgAppsV1 + "RollingUpdateStatefulSetStrategy"},
+	}},
+	{name: pkgAuthenticationV1 + "AttestationValue", fields: []schemaField{
+		{num: 1, name: "items", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthenticationV1 + "BoundObjectReference", fields: []schemaField{
+		{num: 1, name: "kind", kind: kindString},
+		{num: 2, name: "apiVersion", kind: kindString},
+		{num: 3, name: "name", kind: kindString},
+		{num: 4, name: "uid", kind: kindString},
+	}},
+	{name: pkgAuthenticationV1 + "ExtraValue", fields: []schemaField{
+		{num: 1, name: "items", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthenticationV1 + "SelfSubjectReview", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "status", kind: kindMessage, typ: pkgAuthenticationV1 + "SelfSubjectReviewStatus"},
+	}},
+	{name: pkgAuthenticationV1 + "SelfSubjectReviewStatus", fields: []schemaField{
+		{num: 1, name: "userInfo", kind: kindMessage, typ: pkgAuthenticationV1 + "UserInfo"},
+	}},
+	{name: pkgAuthenticationV1 + "TokenRequest", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAuthenticationV1 + "TokenRequestSpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAuthenticationV1 + "TokenRequestStatus"},
+	}},
+	{name: pkgAuthenticationV1 + "TokenRequestSpec", fields: []schemaField{
+		{num: 1, name: "audiences", kind: kindString, repeated: true},
+		{num: 3, name: "boundObjectRef", kind: kindMessage, typ: pkgAuthenticationV1 + "BoundObjectReference"},
+		{num: 4, name: "expirationSeconds", kind: kindInt64},
+		{num: 5, name: "attestations", kind: kindMap, key: kindString, val: kindMessage, typ: pkgAuthenticationV1 + "AttestationValue"},
+	}},
+	{name: pkgAuthenticationV1 + "TokenRequestStatus", fields: []schemaField{
+		{num: 1, name: "token", kind: kindString},
+		{num: 2, name: "expirationTimestamp", kind: kindMessage, typ: pkgMetaV1 + "Time"},
+	}},
+	{name: pkgAuthenticationV1 + "TokenReview", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAuthenticationV1 + "TokenReviewSpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAuthenticationV1 + "TokenReviewStatus"},
+	}},
+	{name: pkgAuthenticationV1 + "TokenReviewSpec", fields: []schemaField{
+		{num: 1, name: "token", kind: kindString},
+		{num: 2, name: "audiences", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthenticationV1 + "TokenReviewStatus", fields: []schemaField{
+		{num: 1, name: "authenticated", kind: kindBool},
+		{num: 2, name: "user", kind: kindMessage, typ: pkgAuthenticationV1 + "UserInfo"},
+		{num: 3, name: "error", kind: kindString},
+		{num: 4, name: "audiences", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthenticationV1 + "UserInfo", fields: []schemaField{
+		{num: 1, name: "username", kind: kindString},
+		{num: 2, name: "uid", kind: kindString},
+		{num: 3, name: "groups", kind: kindString, repeated: true},
+		{num: 4, name: "extra", kind: kindMap, key: kindString, val: kindMessage, typ: pkgAuthenticationV1 + "ExtraValue"},
 	}},
 	{name: pkgAutoscalingV1 + "ContainerResourceMetricSource", fields: []schemaField{
 		{num: 1, name: "name", kind: kindString},

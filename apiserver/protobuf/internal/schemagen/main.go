@@ -46,6 +46,8 @@ var sources = []source{
 	{apiModule, "rbac/v1", "rbac.authorization.k8s.io", "v1", "pkgRBACV1"},
 	{apiModule, "coordination/v1", "coordination.k8s.io", "v1", "pkgCoordinationV1"},
 	{apiModule, "autoscaling/v1", "autoscaling", "v1", "pkgAutoscalingV1"},
+	{apiModule, "admissionregistration/v1", "admissionregistration.k8s.io", "v1", "pkgAdmissionregistrationV1"},
+	{apiModule, "authentication/v1", "authentication.k8s.io", "v1", "pkgAuthenticationV1"},
 	{machineryModule, "pkg/apis/meta/v1", "meta.k8s.io", "v1", "pkgMetaV1"},
 	{machineryModule, "pkg/api/resource", "", "", "pkgResource"},
 	{machineryModule, "pkg/util/intstr", "", "", "pkgIntstr"},
