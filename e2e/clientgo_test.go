@@ -54,7 +54,7 @@ func startSkiff(t *testing.T, contentType string) *rest.Config {
 	}
 	hs := httptest.NewUnstartedServer(srv.Handler())
 	hs.EnableHTTP2 = true
-	hs.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.VerifyClientCertIfGiven, ClientCAs: ca.Pool()}
+	hs.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, ClientAuth: tls.RequestClientCert, ClientCAs: ca.Pool()}
 	hs.StartTLS()
 	t.Cleanup(hs.Close)
 	return &rest.Config{
