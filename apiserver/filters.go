@@ -24,6 +24,7 @@ import (
 	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/authn"
 	"github.com/skiff-io/skiff/authz"
+	"github.com/skiff-io/skiff/warning"
 )
 
 // Filter wraps a handler with one concern of the request path.
@@ -364,6 +365,17 @@ func WithMaxInFlight(readOnly, mutating int, m *metrics) Filter {
 			}
 			defer func() { <-sem }()
 			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// WithWarnings gives each request a warning.Recorder that sends what plugins, webhooks and the
+// decoder warn about as Warning headers. It goes innermost, so that it writes into the header of
+// the writer the handler answers through.
+func WithWarnings() Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(warning.WithRecorder(r.Context(), warning.NewHeaderRecorder(w.Header()))))
 		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/skiff-io/skiff/api/apierrors"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver/protobuf"
+	"github.com/skiff-io/skiff/warning"
 )
 
 // MaxRequestBodyBytes is the largest request body accepted, as kube-apiserver's 3 MiB limit.
@@ -147,7 +148,7 @@ func (s *Server) bodyToJSON(w http.ResponseWriter, r *http.Request, body []byte)
 			return nil, apierrors.NewBadRequest(err.Error())
 		}
 		for _, f := range res.Discarded {
-			addWarning(w, fmt.Sprintf("unknown field %q", f))
+			warning.Add(r.Context(), fmt.Sprintf("unknown field %q", f))
 		}
 		return res.JSON, nil
 	}
@@ -210,7 +211,7 @@ func (s *Server) decodeJSONObject(w http.ResponseWriter, r *http.Request, k *api
 				return nil, apierrors.NewBadRequest("strict decoding error: " + strings.Join(problems.Messages(), ", "))
 			}
 			for _, m := range problems.Messages() {
-				addWarning(w, m)
+				warning.Add(r.Context(), m)
 			}
 		}
 	}
@@ -229,9 +230,4 @@ func badBody(err error) error {
 		return apierrors.NewBadRequest(de.Error())
 	}
 	return apierrors.NewBadRequest(err.Error())
-}
-
-// addWarning adds a Warning header as kube-apiserver does; kubectl prints it as "Warning: ...".
-func addWarning(w http.ResponseWriter, msg string) {
-	w.Header().Add("Warning", fmt.Sprintf("299 - %q", msg))
 }

@@ -199,6 +199,7 @@ func New(cfg Config) (*Server, error) {
 		WithAuthorization(cfg.Authorizer, s.clock),
 		WithMaxInFlight(cfg.MaxRequestsInFlight, cfg.MaxMutatingRequestsInFlight, s.metrics),
 		WithTimeout(cfg.RequestTimeout),
+		WithWarnings(),
 	)
 	return s, nil
 }

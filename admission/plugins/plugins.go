@@ -29,8 +29,8 @@ type Deps struct {
 	Clock clock.Clock
 	// Logger receives plugins' logs; discarded when zero.
 	Logger logr.Logger
-	// Warnings receives the warnings of a request (PodSecurity's warn mode); the API server wires
-	// it to Warning headers. Dropped when nil.
+	// Warnings receives the warnings of a request (PodSecurity's warn mode); warning.Add, which
+	// the API server turns into Warning headers, when nil.
 	Warnings podsecurity.WarningSink
 	// Kinds resolves resources for ResourceQuota; api.Builtin() when nil.
 	Kinds *api.Registry

@@ -5,8 +5,8 @@
 //   - pod-security.kubernetes.io/enforce refuses a violating pod with Kubernetes' message,
 //     `pods "x" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation !=
 //     false (container "c" must set securityContext.allowPrivilegeEscalation=false), ...`;
-//   - pod-security.kubernetes.io/warn admits it and hands `would violate PodSecurity ...` to the
-//     WarningSink, which the API server turns into a Warning header;
+//   - pod-security.kubernetes.io/warn admits it and hands `would violate PodSecurity ...` to
+//     warning.Add (or Options.Warnings), which the API server turns into a Warning header;
 //   - pod-security.kubernetes.io/audit admits it and records the violations in the audit event
 //     (audit.Annotate, key pod-security.kubernetes.io/audit-violations).
 //
@@ -19,9 +19,7 @@
 // read and shown, but every version is evaluated as latest. Pod templates of controllers (warnings
 // on Deployments and the like) are not evaluated.
 //
-//	plugin := podsecurity.New(st, podsecurity.Options{
-//		Warnings: func(ctx context.Context, w string) { responseWarnings(ctx).Add(w) },
-//	})
+//	plugin := podsecurity.New(st, podsecurity.Options{})
 //	// with namespace "team-a" labelled pod-security.kubernetes.io/enforce: restricted
 //	err := plugin.Validate(ctx, &admission.Attributes{Operation: admission.Create,
 //		Resource: "pods", Namespace: "team-a", Name: "web", Object: pod})

@@ -10,6 +10,7 @@ import (
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/store"
+	"github.com/skiff-io/skiff/warning"
 )
 
 // PluginName is the plugin's name, as --enable-admission-plugins spells it.
@@ -43,7 +44,8 @@ type Exemptions struct {
 
 // Options configure the plugin.
 type Options struct {
-	// Warnings receives warn-level violations; warnings are dropped when nil.
+	// Warnings receives warn-level violations; when nil they go to warning.Add, which the API
+	// server turns into the response's Warning headers.
 	Warnings WarningSink
 	// Defaults is the policy of namespaces without labels; PrivilegedPolicy when zero.
 	Defaults Policy
@@ -177,7 +179,9 @@ func (p *Plugin) validatePod(ctx context.Context, a *admission.Attributes) error
 func (p *Plugin) warn(ctx context.Context, w string) {
 	if p.opts.Warnings != nil {
 		p.opts.Warnings(ctx, w)
+		return
 	}
+	warning.Add(ctx, w)
 }
 
 // significantUpdate: of a pod's spec only images, ephemeral containers and (through the

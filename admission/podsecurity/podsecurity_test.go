@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/authn"
 	"github.com/skiff-io/skiff/store"
+	"github.com/skiff-io/skiff/warning"
 )
 
 // outcome is everything a request to the plugin produces.
@@ -310,5 +312,27 @@ func TestValidateNamespaces(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("capped check (-want +got):\n%s", diff)
+	}
+}
+
+// Without a sink of its own the plugin warns through warning.Add, which is how the API server
+// gets PodSecurity's warnings into Warning headers.
+func TestWarnsThroughTheRequestContext(t *testing.T) {
+	p := podsecurity.New(namespaces(t), podsecurity.Options{Defaults: podsecurity.Policy{
+		Enforce: podsecurity.LevelVersion{Level: podsecurity.LevelPrivileged, Version: "latest"},
+		Audit:   podsecurity.LevelVersion{Level: podsecurity.LevelPrivileged, Version: "latest"},
+		Warn:    podsecurity.LevelVersion{Level: podsecurity.LevelBaseline, Version: "latest"},
+	}})
+	pod := restricted(nil)
+	pod.Namespace = "open"
+	pod.Spec.HostPID = true
+	h := http.Header{}
+	ctx := warning.WithRecorder(context.Background(), warning.NewHeaderRecorder(h))
+	if err := p.Validate(ctx, pluginstest.Create(pod)); err != nil {
+		t.Fatalf("warn-only policy rejected the pod: %v", err)
+	}
+	want := []string{`299 - "would violate PodSecurity \"baseline:latest\": host namespaces (hostPID=true)"`}
+	if diff := cmp.Diff(want, h.Values("Warning")); diff != "" {
+		t.Errorf("Warning headers (-want +got):\n%s", diff)
 	}
 }

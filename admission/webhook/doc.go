@@ -7,7 +7,7 @@
 // The webhook's caBundle is the only trust for its serving certificate.
 //
 //	src := webhook.FromStore(st) // configurations and namespace labels, read on each request
-//	deps := webhook.Deps{Registry: reg, Warn: addWarningHeader}
+//	deps := webhook.Deps{Registry: reg} // warnings go to warning.Add
 //	chain := admission.Chain{ /* in-tree plugins */ webhook.NewMutating(src, deps), webhook.NewValidating(src, deps)}
 //	if err := chain.Admit(ctx, attrs); err != nil {
 //		return err // a *webhook.Error; its *meta.Status is what the client gets, such as

@@ -19,6 +19,7 @@ import (
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver/patch"
 	"github.com/skiff-io/skiff/audit"
+	"github.com/skiff-io/skiff/warning"
 	"k8s.io/utils/clock"
 )
 
@@ -46,7 +47,8 @@ type Deps struct {
 	// NamespaceGetter (as FromStore's is) is used; without either, a request that needs namespace
 	// labels is rejected.
 	Namespaces NamespaceGetter
-	// Warn receives the webhooks' warnings; nil drops them.
+	// Warn receives the webhooks' warnings; when nil they go to warning.Add, which the API server
+	// turns into the response's Warning headers.
 	Warn WarningSink
 	// Registry, when set, defaults an object that a mutating webhook patched, with its kind's
 	// defaults, as kube-apiserver does: a patch may remove a field that defaulting had filled.
@@ -67,6 +69,9 @@ type base struct {
 
 func newBase(source any, deps Deps) base {
 	b := base{ns: deps.Namespaces, warn: deps.Warn, log: deps.Logger}
+	if b.warn == nil {
+		b.warn = warning.Add
+	}
 	if b.ns == nil {
 		b.ns, _ = source.(NamespaceGetter)
 	}
@@ -82,9 +87,6 @@ func newBase(source any, deps Deps) base {
 }
 
 func (b *base) warnAll(ctx context.Context, warnings []string) {
-	if b.warn == nil {
-		return
-	}
 	for _, w := range warnings {
 		b.warn(ctx, w)
 	}
