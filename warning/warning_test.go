@@ -22,7 +22,7 @@ func TestHeaderRecorder(t *testing.T) {
 	ctx := warning.WithRecorder(context.Background(), warning.NewHeaderRecorder(h))
 	warning.Add(ctx, `would violate PodSecurity "restricted:latest": privileged`)
 	warning.Add(ctx, `would violate PodSecurity "restricted:latest": privileged`) // repeat
-	warning.Add(ctx, "   ")                                                      // blank
+	warning.Add(ctx, "   ")                                                       // blank
 	warning.Add(ctx, `path C:\tmp`+"\nnext line")
 	warning.Add(ctx, "unicode: café")
 	want := []string{
