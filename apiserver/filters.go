@@ -20,6 +20,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/skiff-io/skiff/api/apierrors"
+	"github.com/skiff-io/skiff/api/fields"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/authn"
@@ -283,7 +284,8 @@ func WithAuthorization(a authz.Authorizer, clk clock.PassiveClock) Filter {
 			ri, _ := RequestInfoFrom(ctx)
 			u, _ := authn.UserFrom(ctx)
 			attrs := authz.Attributes{User: u, Verb: ri.Verb, ResourceRequest: ri.IsResourceRequest, APIGroup: ri.APIGroup,
-				APIVersion: ri.APIVersion, Resource: ri.Resource, Subresource: ri.Subresource, Namespace: ri.Namespace, Name: ri.Name, Path: r.URL.Path}
+				APIVersion: ri.APIVersion, Resource: ri.Resource, Subresource: ri.Subresource, Namespace: ri.Namespace, Name: ri.Name, Path: r.URL.Path,
+				FieldSelector: fieldSelectorFor(ri, r)}
 			d, reason, err := a.Authorize(ctx, attrs)
 			decision := "forbid"
 			if d == authz.Allow {
@@ -514,4 +516,24 @@ func (s *statusRecorder) code() int {
 		return http.StatusOK
 	}
 	return s.status
+}
+
+// fieldSelectorFor parses the field selector of a collection read for the authorizers; other
+// verbs carry none (a selector on an update means nothing), and one that does not parse is left
+// out, so that the request is judged as the broadest one and the handler reports the selector.
+func fieldSelectorFor(ri *RequestInfo, r *http.Request) fields.Selector {
+	switch ri.Verb {
+	case "list", "watch", "deletecollection":
+	default:
+		return nil
+	}
+	raw := r.URL.Query().Get("fieldSelector")
+	if raw == "" {
+		return nil
+	}
+	sel, err := fields.ParseSelector(raw)
+	if err != nil {
+		return nil
+	}
+	return sel
 }

@@ -216,9 +216,32 @@ func contains(list []string, s string) bool {
 // Handler is the server's whole request path: filters, then REST, discovery and the rest.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// LoopbackUser is who the server acts as when it writes on its own behalf (Bootstrap, and Create
+// with a context that names no user): kube-apiserver's loopback identity, a member of
+// system:masters.
+var LoopbackUser = authn.User{Name: "system:apiserver", Groups: []string{authn.SystemPrivilegedGroup, authn.AllAuthenticated}}
+
+// Create stores obj through the same path a POST takes (defaulting, admission, validation,
+// managedFields for fieldManager), as the user in ctx, or LoopbackUser when ctx names none. The
+// kind is found from obj's Go type. Errors are *meta.Status values, as a client would get them.
+// It is how a program built on skiff seeds its own objects (the bootstrap RBAC policy, say).
+func (s *Server) Create(ctx context.Context, obj meta.Object, fieldManager string) (meta.Object, error) {
+	k, err := s.reg.KindOf(obj)
+	if err != nil {
+		return nil, apierrors.NewBadRequest(err.Error())
+	}
+	if _, ok := authn.UserFrom(ctx); !ok {
+		ctx = authn.WithUser(ctx, LoopbackUser)
+	}
+	return s.create(ctx, k, obj, false, fieldManager)
+}
+
 // Bootstrap creates what every cluster has from the start: the default, kube-system, kube-public
-// and kube-node-lease namespaces. It is idempotent.
+// and kube-node-lease namespaces, as LoopbackUser unless ctx names a user. It is idempotent.
 func (s *Server) Bootstrap(ctx context.Context) error {
+	if _, ok := authn.UserFrom(ctx); !ok {
+		ctx = authn.WithUser(ctx, LoopbackUser)
+	}
 	k, err := s.reg.KindFor(api.GroupVersionKind{Version: "v1", Kind: "Namespace"})
 	if err != nil {
 		return nil // a registry without namespaces: nothing to bootstrap

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/skiff-io/skiff/api/fields"
 	"github.com/skiff-io/skiff/authn"
 )
 
@@ -23,6 +24,11 @@ type Attributes struct {
 	Name            string
 	// Path is the URL path, for non-resource requests.
 	Path string
+	// FieldSelector is the request's field selector, for list, watch and deletecollection; nil
+	// when it has none or it does not parse (the request then reads as the broadest one, and the
+	// handler rejects the bad selector). An authorizer may allow a narrower request than it would
+	// allow without it, as the Node authorizer does for a kubelet listing its own pods.
+	FieldSelector fields.Selector
 }
 
 // Decision is an authorizer's verdict.

@@ -1,7 +1,10 @@
 // Package node is Kubernetes' Node authorizer (--authorization-mode=Node): it lets a kubelet, user
 // system:node:<nodeName> in group system:nodes, read the secrets, configmaps, persistentvolumeclaims
 // and resourceclaims that pods bound to its node reference, and create tokens for those pods'
-// service accounts, and nothing of the kind for pods on other nodes. Its other rights (its Node and
+// service accounts, and nothing of the kind for pods on other nodes. Pods themselves it lets a
+// node get only when they are bound to it, and list or watch only with a field selector requiring
+// spec.nodeName=<node>, as Kubernetes does with AuthorizeNodeWithSelectors (on by default since
+// 1.32; the API server passes the selector in authz.Attributes.FieldSelector). Its other rights (its Node and
 // Lease, pod status, mirror pods, events) are the fixed rules of Kubernetes' system:node role; the
 // NodeRestriction admission plugin (admission/noderestriction) narrows the writes to the node's own
 // objects. Requests by anyone else, and node requests it does not allow, get NoOpinion, so that the

@@ -65,6 +65,14 @@ func (g *graph) related(node string, r ref) bool {
 	return g.edges[r][node] > 0
 }
 
+// podOnNode reports whether the pod is bound to node.
+func (g *graph) podOnNode(node, namespace, name string) bool {
+	g.mu.RLock()
+	defer g.mu.RUnlock()
+	e, ok := g.pods[podKey{namespace, name}]
+	return ok && e.node == node
+}
+
 // setPod records pod as it now is, replacing whatever it was before. A pod not bound to a node
 // relates to nothing, so it leaves the graph.
 func (g *graph) setPod(pod *core.Pod, rev int64) {

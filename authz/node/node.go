@@ -114,6 +114,12 @@ func (a *Authorizer) Authorize(_ context.Context, attrs authz.Attributes) (authz
 	}
 	if attrs.ResourceRequest {
 		switch attrs.APIGroup + "/" + attrs.Resource {
+		case groupCore + "/pods":
+			if attrs.Subresource == "" {
+				if d, reason, decided := a.authorizePod(nodeName, attrs); decided {
+					return d, reason, nil
+				}
+			}
 		case groupCore + "/secrets":
 			return a.authorizeRead(nodeName, kindSecret, attrs)
 		case groupCore + "/configmaps":
@@ -151,6 +157,31 @@ func (a *Authorizer) Authorize(_ context.Context, attrs authz.Attributes) (authz
 
 func noRelationship(nodeName string) string {
 	return fmt.Sprintf("no relationship found between node '%s' and this object", nodeName)
+}
+
+// authorizePod decides reads of pods, as Kubernetes' Node authorizer does with
+// AuthorizeNodeWithSelectors: a get of a pod bound to the node, and a list or watch whose field
+// selector requires spec.nodeName=<node> (the kubelet's own watch). Other verbs (creating and
+// deleting mirror pods) are left to the fixed rules: decided is false.
+func (a *Authorizer) authorizePod(nodeName string, attrs authz.Attributes) (d authz.Decision, reason string, decided bool) {
+	switch attrs.Verb {
+	case "get":
+		if attrs.Name == "" {
+			return authz.NoOpinion, reasonNoObjectName, true
+		}
+		if !a.graph.podOnNode(nodeName, attrs.Namespace, attrs.Name) {
+			return authz.NoOpinion, noRelationship(nodeName), true
+		}
+		return authz.Allow, "", true
+	case "list", "watch":
+		if attrs.FieldSelector != nil {
+			if v, ok := attrs.FieldSelector.RequiresExactMatch("spec.nodeName"); ok && v == nodeName {
+				return authz.Allow, "", true
+			}
+		}
+		return authz.NoOpinion, "can only list/watch pods with spec.nodeName field selector", true
+	}
+	return authz.NoOpinion, "", false
 }
 
 // authorizeRead allows get, list and watch of one named object the node's pods reference. A list or

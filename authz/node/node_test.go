@@ -14,6 +14,7 @@ import (
 
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/core"
+	"github.com/skiff-io/skiff/api/fields"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/authn"
 	"github.com/skiff-io/skiff/authz"
@@ -195,6 +196,7 @@ func TestAuthorize(t *testing.T) {
 	allow := verdict{authz.Allow, ""}
 	noRelation := verdict{authz.NoOpinion, "no relationship found between node 'a' and this object"}
 	silent := verdict{authz.NoOpinion, ""}
+	podSelector := verdict{authz.NoOpinion, "can only list/watch pods with spec.nodeName field selector"}
 
 	cases := []struct {
 		name  string
@@ -293,8 +295,29 @@ func TestAuthorize(t *testing.T) {
 			verdict{authz.NoOpinion, "cannot authorize CSINode subresources"}},
 
 		// The system:node rules.
-		{"get any pod", get("pods", "ns", "b-pod"), allow},
-		{"watch all pods", with(get("pods", "", ""), func(a *authz.Attributes) { a.Verb = "watch" }), allow},
+		// Pod reads, as with Kubernetes' AuthorizeNodeWithSelectors.
+		{"get its own pod", get("pods", "ns", "a-pod"), allow},
+		{"get its own mirror pod", get("pods", "ns", "a-mirror"), allow},
+		{"get node b's pod", get("pods", "ns", "b-pod"), noRelation},
+		{"get an unscheduled pod", get("pods", "ns", "pending"), noRelation},
+		{"get a pod with no name", get("pods", "ns", ""), verdict{authz.NoOpinion, "No Object name found"}},
+		{"watch all pods", with(get("pods", "", ""), func(a *authz.Attributes) { a.Verb = "watch" }), podSelector},
+		{"list all pods", with(get("pods", "", ""), func(a *authz.Attributes) { a.Verb = "list" }), podSelector},
+		{"watch its own pods", with(get("pods", "", ""), func(a *authz.Attributes) {
+			a.Verb, a.FieldSelector = "watch", fields.ParseSelectorOrDie("spec.nodeName=a")
+		}), allow},
+		{"list its own pods in a namespace", with(get("pods", "ns", ""), func(a *authz.Attributes) {
+			a.Verb, a.FieldSelector = "list", fields.ParseSelectorOrDie("metadata.namespace=ns,spec.nodeName==a")
+		}), allow},
+		{"list node b's pods", with(get("pods", "", ""), func(a *authz.Attributes) {
+			a.Verb, a.FieldSelector = "list", fields.ParseSelectorOrDie("spec.nodeName=b")
+		}), podSelector},
+		{"list pods not on node a", with(get("pods", "", ""), func(a *authz.Attributes) {
+			a.Verb, a.FieldSelector = "list", fields.ParseSelectorOrDie("spec.nodeName!=a")
+		}), podSelector},
+		{"list pods by another field", with(get("pods", "", ""), func(a *authz.Attributes) {
+			a.Verb, a.FieldSelector = "list", fields.ParseSelectorOrDie("status.phase=Running")
+		}), podSelector},
 		{"create a (mirror) pod", with(get("pods", "ns", ""), func(a *authz.Attributes) { a.Verb = "create" }), allow},
 		{"delete a pod", with(get("pods", "ns", "a-pod"), func(a *authz.Attributes) { a.Verb = "delete" }), allow},
 		{"update a pod", with(get("pods", "ns", "a-pod"), func(a *authz.Attributes) { a.Verb = "update" }), silent},

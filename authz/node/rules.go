@@ -29,9 +29,9 @@ var nodeRules = []rule{
 	{[]string{groupCore}, []string{"nodes/status"}, []string{"update", "patch"}},
 	{[]string{groupCore}, []string{"nodes"}, []string{"update", "patch"}},
 	{[]string{groupCore}, []string{"events"}, []string{"create", "update", "patch"}},
-	// Kubernetes can narrow pod reads only with field selectors, which authz.Attributes do not carry;
-	// without its AuthorizeNodeWithSelectors gate it grants them to every node, and so does skiff.
-	{[]string{groupCore}, []string{"pods"}, []string{"get", "list", "watch"}},
+	// Pod reads are not here: as with Kubernetes' AuthorizeNodeWithSelectors (on by default since
+	// 1.32), authorizePod allows a get of a pod bound to the node and a list or watch selecting
+	// spec.nodeName=<node>, and nothing wider.
 	// Mirror pods, pod status and evictions; NodeRestriction keeps each to pods bound to the node.
 	{[]string{groupCore}, []string{"pods"}, []string{"create", "delete"}},
 	{[]string{groupCore}, []string{"pods/status"}, []string{"update", "patch"}},

@@ -100,8 +100,11 @@ func (p *EscalationPlugin) WithVerbAuthorizer(az authz.Authorizer) *EscalationPl
 
 var _ admission.Validator = (*EscalationPlugin)(nil)
 
-// Name is "RBACEscalation".
-func (p *EscalationPlugin) Name() string { return "RBACEscalation" }
+// EscalationPluginName is the escalation plugin's name, as --enable-admission-plugins spells it.
+const EscalationPluginName = "RBACEscalation"
+
+// Name returns EscalationPluginName.
+func (p *EscalationPlugin) Name() string { return EscalationPluginName }
 
 // Handles creates and updates.
 func (p *EscalationPlugin) Handles(op admission.Operation) bool {

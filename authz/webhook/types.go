@@ -39,6 +39,21 @@ type ResourceAttributes struct {
 	Resource    string `json:"resource,omitempty"`
 	Subresource string `json:"subresource,omitempty"`
 	Name        string `json:"name,omitempty"`
+	// FieldSelector is the field selector of a list, watch or deletecollection (Kubernetes 1.31
+	// and later send it; older webhooks ignore it and judge the broadest request).
+	FieldSelector *FieldSelectorAttributes `json:"fieldSelector,omitempty"`
+}
+
+// FieldSelectorAttributes are a request's field selector, as parsed requirements.
+type FieldSelectorAttributes struct {
+	Requirements []FieldSelectorRequirement `json:"requirements,omitempty"`
+}
+
+// FieldSelectorRequirement is one term: key In [value] for "=", key NotIn [value] for "!=".
+type FieldSelectorRequirement struct {
+	Key      string   `json:"key"`
+	Operator string   `json:"operator"`
+	Values   []string `json:"values,omitempty"`
 }
 
 // NonResourceAttributes describe a request on any other path (/healthz, /version, /logs/...).

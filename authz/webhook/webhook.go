@@ -21,6 +21,7 @@ import (
 	"github.com/go-logr/logr"
 	"k8s.io/utils/clock"
 
+	"github.com/skiff-io/skiff/api/fields"
 	"github.com/skiff-io/skiff/authz"
 	"github.com/skiff-io/skiff/client/kubeconfig"
 )
@@ -319,6 +320,17 @@ func reviewFor(a authz.Attributes) SubjectAccessReview {
 	if a.ResourceRequest {
 		r.Spec.ResourceAttributes = &ResourceAttributes{Namespace: a.Namespace, Verb: a.Verb, Group: a.APIGroup,
 			Version: a.APIVersion, Resource: a.Resource, Subresource: a.Subresource, Name: a.Name}
+		if a.FieldSelector != nil && !a.FieldSelector.Empty() {
+			fs := &FieldSelectorAttributes{}
+			for _, req := range a.FieldSelector.Requirements() {
+				op := "In"
+				if req.Operator == fields.NotEquals {
+					op = "NotIn"
+				}
+				fs.Requirements = append(fs.Requirements, FieldSelectorRequirement{Key: req.Field, Operator: op, Values: []string{req.Value}})
+			}
+			r.Spec.ResourceAttributes.FieldSelector = fs
+		}
 	} else {
 		r.Spec.NonResourceAttributes = &NonResourceAttributes{Path: a.Path, Verb: a.Verb}
 	}

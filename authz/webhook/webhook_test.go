@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	clocktesting "k8s.io/utils/clock/testing"
 
+	"github.com/skiff-io/skiff/api/fields"
 	"github.com/skiff-io/skiff/authn"
 	"github.com/skiff-io/skiff/authz"
 	"github.com/skiff-io/skiff/authz/webhook"
@@ -143,9 +144,12 @@ func TestRequest(t *testing.T) {
 	w.Authorize(ctx, authz.Attributes{User: alice, Verb: "update", ResourceRequest: true, APIGroup: "apps", APIVersion: "v1",
 		Resource: "deployments", Subresource: "scale", Namespace: "prod", Name: "web"})
 	w.Authorize(ctx, authz.Attributes{User: authn.User{Name: "bob"}, Verb: "get", Path: "/healthz"})
+	w.Authorize(ctx, authz.Attributes{User: authn.User{Name: "system:node:a"}, Verb: "watch", ResourceRequest: true, APIVersion: "v1",
+		Resource: "pods", FieldSelector: fields.ParseSelectorOrDie("spec.nodeName=a,status.phase!=Failed")})
 	want := []string{
 		`{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"resourceAttributes":{"namespace":"prod","verb":"update","group":"apps","version":"v1","resource":"deployments","subresource":"scale","name":"web"},"user":"alice","groups":["dev","system:authenticated"],"extra":{"scopes.example.com":["read","write"]},"uid":"a-1"},"status":{"allowed":false}}`,
 		`{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"nonResourceAttributes":{"path":"/healthz","verb":"get"},"user":"bob"},"status":{"allowed":false}}`,
+		`{"apiVersion":"authorization.k8s.io/v1","kind":"SubjectAccessReview","spec":{"resourceAttributes":{"verb":"watch","version":"v1","resource":"pods","fieldSelector":{"requirements":[{"key":"spec.nodeName","operator":"In","values":["a"]},{"key":"status.phase","operator":"NotIn","values":["Failed"]}]}},"user":"system:node:a"},"status":{"allowed":false}}`,
 	}
 	bodies, headers := s.recorded()
 	if diff := cmp.Diff(want, bodies); diff != "" {

@@ -17,15 +17,15 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 
-	"github.com/skiff-io/skiff/admission"
-	"github.com/skiff-io/skiff/admission/initialization"
 	"github.com/skiff-io/skiff/api"
+	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver"
 	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/authn"
+	"github.com/skiff-io/skiff/authz"
+	"github.com/skiff-io/skiff/authz/rbac"
 	"github.com/skiff-io/skiff/client/kubeconfig"
 	"github.com/skiff-io/skiff/pki"
-	"github.com/skiff-io/skiff/store"
 	"github.com/skiff-io/skiff/store/memdb"
 )
 
@@ -38,6 +38,7 @@ type apiserverOptions struct {
 	tlsKeyFile     string
 	clientCAFile   string
 	authn          authnOptions
+	authz          authzOptions
 	auditLogPath   string
 	maxInFlight    int
 	maxMutating    int
@@ -69,6 +70,7 @@ client certificate there, and writes DIR/admin.kubeconfig for kubectl:
 	f.StringVar(&o.tlsKeyFile, "tls-private-key-file", "", "key of --tls-cert-file")
 	f.StringVar(&o.clientCAFile, "client-ca-file", "", "CA bundle that client certificates must chain to (default: the data dir's CA)")
 	o.authn.addFlags(f)
+	o.authz.addFlags(f)
 	f.StringVar(&o.auditLogPath, "audit-log-path", "", "append one JSON audit record per request to this file")
 	f.IntVar(&o.maxInFlight, "max-requests-inflight", 400, "concurrent non-mutating requests before 429")
 	f.IntVar(&o.maxMutating, "max-mutating-requests-inflight", 200, "concurrent mutating requests before 429")
@@ -177,17 +179,32 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 	if err != nil {
 		return err
 	}
-	initCfg, err := reg.KindFor(api.GroupVersionKind{Group: "admissionregistration.k8s.io", Version: "v1alpha1", Kind: "InitializerConfiguration"})
+	az, err := buildAuthz(&o.authz, st, log)
+	if err != nil {
+		return err
+	}
+	chain, err := buildAdmission(&o.authz, az, reg, st, log)
+	if err != nil {
+		return err
+	}
+	auditPolicy, err := loadAuditPolicy(o.authz.auditPolicyFile)
+	if err != nil {
+		return err
+	}
+	// Everything the server runs beside serving stops before the store closes.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	bgErr, err := az.run(ctx)
 	if err != nil {
 		return err
 	}
 	cfg := apiserver.Config{
-		Admission: admission.Chain{
-			initialization.New(initialization.FromStore(st, store.Prefix(initCfg.KeyPrefix(), ""))),
-		},
+		Admission:                   chain,
 		Registry:                    reg,
 		Store:                       st,
 		Authenticator:               authenticator,
+		Authorizer:                  az.authorizer,
+		AuditPolicy:                 auditPolicy,
 		TokenRequests:               tokens,
 		MaxRequestsInFlight:         o.maxInFlight,
 		MaxMutatingRequestsInFlight: o.maxMutating,
@@ -209,6 +226,24 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 	if err := srv.Bootstrap(ctx); err != nil {
 		return err
 	}
+	create := func(ctx context.Context, obj meta.Object) error {
+		_, err := srv.Create(ctx, obj, "skiff-apiserver")
+		return err
+	}
+	if az.rbac != nil {
+		if err := rbac.EnsureBootstrapPolicy(ctx, st, create); err != nil {
+			return err
+		}
+		if err := waitForBootstrapPolicy(ctx, az.rbac); err != nil {
+			return err
+		}
+	}
+	sas := &defaultServiceAccounts{st: st, create: create, log: log.WithName("serviceaccounts")}
+	go func() {
+		if err := sas.run(ctx); err != nil {
+			log.Error(err, "Default service accounts stopped")
+		}
+	}()
 
 	ln, err := net.Listen("tcp", net.JoinHostPort(o.bindAddress, strconv.Itoa(o.securePort)))
 	if err != nil {
@@ -256,6 +291,9 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 		if !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
+	case err := <-bgErr:
+		hs.Close()
+		return err
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -269,4 +307,27 @@ func x509PoolFromPEM(data []byte) *x509.CertPool {
 		return nil
 	}
 	return pool
+}
+
+// waitForBootstrapPolicy waits until the RBAC index has taken in the bootstrap policy just
+// written (it follows the store through watches), so that the admin kubeconfig works from the
+// first request, as kube-apiserver's readiness waits for its rbac/bootstrap-roles hook.
+func waitForBootstrapPolicy(ctx context.Context, a *rbac.Authorizer) error {
+	admin := authz.Attributes{User: authn.User{Name: "kubernetes-admin", Groups: []string{authn.SystemPrivilegedGroup, authn.AllAuthenticated}},
+		Verb: "get", ResourceRequest: true, APIVersion: "v1", Resource: "namespaces"}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		d, _, _ := a.Authorize(ctx, admin)
+		if d == authz.Allow {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return errors.New("RBAC authorizer did not take in the bootstrap policy within 30s")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
 }
