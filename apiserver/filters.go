@@ -67,11 +67,23 @@ func WithRequestInfo() Filter {
 	}
 }
 
-// authMethodKey and authnTimeKey carry how and when the request was authenticated, for audit.
+// authMethodKey and authnTimeKey carry how and when the request was authenticated, and
+// receivedKey when it arrived, for audit.
 type (
 	authMethodKey struct{}
 	authnTimeKey  struct{}
+	receivedKey   struct{}
 )
+
+// WithRequestReceivedTimestamp notes when the request arrived, before any other filter spends
+// time on it, so that the audit record's requestReceivedTimestamp precedes every stage.
+func WithRequestReceivedTimestamp(clk clock.PassiveClock) Filter {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), receivedKey{}, meta.NewMicroTime(clk.Now()))))
+		})
+	}
+}
 
 // WithAuthentication authenticates the request and attaches the user. A request no authenticator
 // accepts gets 401; the Authorization header is removed so that nothing downstream sees the
@@ -131,6 +143,9 @@ func WithAudit(sink audit.Sink, policy *audit.Policy, clk clock.PassiveClock) Fi
 				User:                     user,
 				UserAgent:                r.UserAgent(),
 				RequestReceivedTimestamp: meta.NewMicroTime(clk.Now()),
+			}
+			if at, ok := ctx.Value(receivedKey{}).(meta.MicroTime); ok {
+				ev.RequestReceivedTimestamp = at
 			}
 			if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 				ev.SourceIPs = []string{host}

@@ -15,6 +15,7 @@ import (
 	"github.com/skiff-io/skiff/api/apierrors"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver/protobuf"
+	"github.com/skiff-io/skiff/audit"
 	"github.com/skiff-io/skiff/warning"
 )
 
@@ -141,6 +142,7 @@ func (s *Server) bodyToJSON(w http.ResponseWriter, r *http.Request, body []byte)
 		if err != nil {
 			return nil, apierrors.NewBadRequest("the body of the request is not valid YAML: " + err.Error())
 		}
+		audit.SetRequestObject(r.Context(), data)
 		return data, nil
 	case mediaProtobuf:
 		res, err := (protobuf.Options{DiscardUnknownFields: true, MaxJSONBytes: 4 * MaxRequestBodyBytes}).Convert(body)
@@ -150,6 +152,7 @@ func (s *Server) bodyToJSON(w http.ResponseWriter, r *http.Request, body []byte)
 		for _, f := range res.Discarded {
 			warning.Add(r.Context(), fmt.Sprintf("unknown field %q", f))
 		}
+		audit.SetRequestObject(r.Context(), res.JSON)
 		return res.JSON, nil
 	}
 	return nil, apierrors.NewUnsupportedMediaType(ct)

@@ -191,6 +191,7 @@ func New(cfg Config) (*Server, error) {
 	})
 	s.handler = Chain(mux,
 		WithPanicRecovery(s.log),
+		WithRequestReceivedTimestamp(s.clock),
 		WithRequestInfo(),
 		WithMetrics(s.metrics, s.clock),
 		WithAuthentication(cfg.Authenticator, s.clock, s.log),

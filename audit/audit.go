@@ -109,6 +109,22 @@ func Annotate(ctx context.Context, key, value string) {
 	ev.Annotations[key] = value
 }
 
+// SetRequestObject records body, the request's object as JSON, when the event's level records
+// request bodies and none is recorded yet: the audit filter keeps bodies that arrive as JSON, and
+// the server calls this with the JSON it decoded from protobuf or YAML ones, so that every
+// request's object reads the same in the log.
+func SetRequestObject(ctx context.Context, body []byte) {
+	ev := EventFrom(ctx)
+	if ev == nil || (ev.Level != LevelRequest && ev.Level != LevelRequestResponse) {
+		return
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if len(ev.RequestObject) == 0 {
+		ev.RequestObject = append(json.RawMessage(nil), body...)
+	}
+}
+
 // Stage records the time a request reached a stage ("authenticated", "authorized", "admitted",
 // "persisted", ...), for the journey timeline.
 func Stage(ctx context.Context, stage string, at meta.MicroTime) {

@@ -90,7 +90,9 @@ type cluster struct {
 	dataDir    string
 }
 
-func startAPIServer(t *testing.T) *cluster {
+// startAPIServer runs `skiff apiserver` in a temporary data dir, with extra flags after the
+// defaults.
+func startAPIServer(t *testing.T, extra ...string) *cluster {
 	t.Helper()
 	bin := skiffBinary(t)
 	dir := t.TempDir()
@@ -98,6 +100,7 @@ func startAPIServer(t *testing.T) *cluster {
 	ctx, cancel := context.WithCancel(context.Background())
 	cmd := exec.CommandContext(ctx, bin, "apiserver", "--data-dir", filepath.Join(dir, "data"), "--secure-port", "0", "--ready-file", ready,
 		"--audit-log-path", filepath.Join(dir, "audit.log"))
+	cmd.Args = append(cmd.Args, extra...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -124,19 +127,20 @@ func startAPIServer(t *testing.T) *cluster {
 
 // kubectl runs a kubectl binary against the cluster with its own cache dir.
 type kubectl struct {
-	t     *testing.T
-	bin   string
-	c     *cluster
-	cache string
+	t          *testing.T
+	bin        string
+	c          *cluster
+	cache      string
+	kubeconfig string
 }
 
 func (c *cluster) kubectl(bin string) *kubectl {
-	return &kubectl{t: c.t, bin: bin, c: c, cache: c.t.TempDir()}
+	return &kubectl{t: c.t, bin: bin, c: c, cache: c.t.TempDir(), kubeconfig: c.kubeconfig}
 }
 
 func (k *kubectl) run(stdin string, args ...string) (stdout, stderr string, err error) {
 	k.t.Helper()
-	full := append([]string{"--kubeconfig", k.c.kubeconfig, "--cache-dir", k.cache, "--request-timeout", "20s"}, args...)
+	full := append([]string{"--kubeconfig", k.kubeconfig, "--cache-dir", k.cache, "--request-timeout", "20s"}, args...)
 	cmd := exec.Command(k.bin, full...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var o, e bytes.Buffer
