@@ -1,5 +1,6 @@
-// Package resourcequota is Kubernetes' ResourceQuota admission plugin and, until skiff has a quota
-// controller, the controller's recomputation (Recalculate).
+// Package resourcequota is Kubernetes' ResourceQuota admission plugin and the resource quota
+// controller that keeps quotas' status true: its recomputation (Recalculate) and the loop that runs
+// it (StatusSync).
 //
 // The plugin charges each new object to every ResourceQuota of its namespace that covers it: pods
 // count as pods, count/pods, cpu and memory (their requests), requests.*, limits.*, ephemeral
@@ -16,8 +17,13 @@
 // ten. Dry runs are checked but not charged. Limits are read from status.hard, as Kubernetes does:
 // a quota whose status Recalculate has not yet filled limits nothing.
 //
+// StatusSync is kube-controller-manager's resource quota controller: it follows the store and
+// recalculates a namespace when a quota there is created or its spec.hard changes, when usage is
+// given back (a counted object deleted, a pod finished or past its grace period), and every
+// ResyncPeriod (five minutes by default).
+//
 //	plugin := resourcequota.New(st, resourcequota.Options{})
 //	chain := admission.Chain{..., plugin} // last: it charges only what everything else admitted
-//	// when quotas or objects change, and periodically:
-//	err := resourcequota.Recalculate(ctx, st, "team-a", resourcequota.Options{})
+//	sync := resourcequota.NewStatusSync(st, resourcequota.SyncOptions{})
+//	go sync.Run(ctx) // until ctx is done; an error only when st is closed
 package resourcequota

@@ -15,11 +15,10 @@ import (
 // there, as Kubernetes' resource quota controller does on each sync: status.hard becomes spec.hard,
 // and status.used becomes what the namespace's objects use of each hard resource.
 //
-// It is the controller's half of quota, kept as a plain function until skiff has that controller.
-// Admission only ever charges: usage freed by deleted or finished pods, and charges for objects that
-// failed to be stored after admission, come back only when Recalculate runs. A new quota limits
-// nothing until Recalculate has filled its status. Call it when a quota is created or its spec
-// changes, when a tracked object is deleted, and periodically.
+// It is the controller's half of quota, which StatusSync runs when needed. Admission only ever
+// charges: usage freed by deleted or finished pods, and charges for objects that failed to be
+// stored after admission, come back only when Recalculate runs. A new quota limits nothing until
+// Recalculate has filled its status.
 //
 // Usage is counted from one read of the store, then written with a compare-and-swap per quota; a
 // request admitted between the two is charged on top of a count that cannot include its object

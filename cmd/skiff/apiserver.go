@@ -17,6 +17,7 @@ import (
 	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 
+	"github.com/skiff-io/skiff/admission/resourcequota"
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver"
@@ -242,6 +243,14 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 	go func() {
 		if err := sas.run(ctx); err != nil {
 			log.Error(err, "Default service accounts stopped")
+		}
+	}()
+	// ResourceQuota admission reads limits from a quota's status; this loop fills and corrects it,
+	// as kube-controller-manager's resource quota controller does.
+	quotas := resourcequota.NewStatusSync(st, resourcequota.SyncOptions{Options: resourcequota.Options{Kinds: reg, Logger: log.WithName("resourcequota")}})
+	go func() {
+		if err := quotas.Run(ctx); err != nil {
+			log.Error(err, "ResourceQuota status sync stopped")
 		}
 	}()
 

@@ -58,6 +58,26 @@ spec:
 			regexp.QuoteMeta(`Error from server (Forbidden): pods "greedy" is forbidden: maximum cpu usage per Container is 1, but limit is 2`))
 	})
 
+	t.Run("ResourceQuota", func(t *testing.T) {
+		sub(t)
+		k.must("", []string{"create", "namespace", "quoted"}, `created`)
+		k.must("", []string{"create", "quota", "q", "--hard=pods=2,requests.cpu=1", "-n", "quoted"}, `resourcequota/q created`)
+		// The server's quota loop fills in the status, from which admission reads the limits.
+		k.eventually([]string{"get", "quota", "q", "-n", "quoted", "-o", "jsonpath={.status.hard.pods}"}, `^2$`)
+		for _, name := range []string{"one", "two"} {
+			k.must("", []string{"run", name, "--image=nginx", "-n", "quoted", "--overrides", `{"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"100m"}}}]}}`}, `created`)
+		}
+		k.fails([]string{"run", "three", "--image=nginx", "-n", "quoted", "--overrides", `{"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"100m"}}}]}}`},
+			regexp.QuoteMeta(`Error from server (Forbidden): pods "three" is forbidden: exceeded quota: q, requested: pods=1, used: pods=2, limited: pods=2`))
+		k.fails([]string{"run", "no-requests", "--image=nginx", "-n", "quoted"},
+			regexp.QuoteMeta(`Error from server (Forbidden): pods "no-requests" is forbidden: failed quota: q: must specify requests.cpu for: no-requests`))
+		k.must("", []string{"get", "quota", "q", "-n", "quoted", "-o", "jsonpath={.status.used.pods} {.status.used.requests\\.cpu}"}, `^2 200m$`)
+		// Deleting a pod gives its share back.
+		k.must("", []string{"delete", "pod", "one", "-n", "quoted", "--grace-period=0", "--force"}, `deleted`)
+		k.eventually([]string{"get", "quota", "q", "-n", "quoted", "-o", "jsonpath={.status.used.pods}"}, `^1$`)
+		k.must("", []string{"run", "three", "--image=nginx", "-n", "quoted", "--overrides", `{"spec":{"containers":[{"name":"c","image":"nginx","resources":{"requests":{"cpu":"100m"}}}]}}`}, `created`)
+	})
+
 	t.Run("PodSecurity", func(t *testing.T) {
 		sub(t)
 		k.must("", []string{"create", "namespace", "secure"}, `created`)

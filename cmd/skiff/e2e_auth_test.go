@@ -74,29 +74,29 @@ func (k *kubectl) fails(args []string, want string) {
 	}
 }
 
-// eventually runs kubectl until it succeeds: the authorizers follow the store through watches, so
-// a binding just created takes a moment to count.
+// eventually runs kubectl until it succeeds and prints every want: the authorizers and the
+// server's loops follow the store through watches, so a change takes a moment to count.
 func (k *kubectl) eventually(args []string, want ...string) {
 	k.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		out, errOut, err := k.run("", args...)
-		if err == nil {
-			for _, w := range want {
-				if !regexp.MustCompile("(?m)" + w).MatchString(out) {
-					k.t.Errorf("kubectl %s: output lacks /%s/:\n%s", strings.Join(args, " "), w, out)
-				}
+		missing := ""
+		for _, w := range want {
+			if err == nil && !regexp.MustCompile("(?m)"+w).MatchString(out) {
+				missing = w
 			}
+		}
+		if err == nil && missing == "" {
 			return
 		}
 		if time.Now().After(deadline) {
-			k.t.Fatalf("kubectl %s still failing after 10s: %v\n%s", strings.Join(args, " "), err, errOut)
+			k.t.Fatalf("kubectl %s: after 10s: err %v, output lacks /%s/:\n%s\n%s", strings.Join(args, " "), err, missing, out, errOut)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
-// forbidden is the pattern of kubectl's report of kube-apiserver's 403 for a collection request.
 func forbidden(user, verb, resource, group, namespace string) string {
 	return regexp.QuoteMeta(forbiddenRaw(user, verb, resource, group, namespace))
 }
