@@ -62,21 +62,42 @@ type typeInfo struct {
 }
 
 var (
-	typeInfos sync.Map // reflect.Type -> *typeInfo
-	opaque    = &typeInfo{kind: reflect.Invalid}
+	typeInfos sync.Map // reflect.Type -> *typeInfo, each complete before it is stored
+	// typeInfoMu serialises building, so that a type is built once and no checker ever sees a
+	// typeInfo whose fields are still being filled in (it would report every field unknown).
+	typeInfoMu sync.Mutex
+	opaque     = &typeInfo{kind: reflect.Invalid}
 )
 
 func typeInfoOf(t reflect.Type) *typeInfo {
+	if ti, ok := typeInfos.Load(checkedType(t)); ok {
+		return ti.(*typeInfo)
+	}
+	typeInfoMu.Lock()
+	defer typeInfoMu.Unlock()
+	building := map[reflect.Type]*typeInfo{}
+	ti := buildTypeInfo(t, building)
+	// Publish only now that every type reached is complete; recursive types point at each other
+	// through building.
+	for bt, bti := range building {
+		typeInfos.Store(bt, bti)
+	}
+	return ti
+}
+
+// checkedType strips pointers: *T is checked as T.
+func checkedType(t reflect.Type) reflect.Type {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	return t
+}
+
+func buildTypeInfo(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
+	t = checkedType(t)
 	if t == nil || t.Kind() == reflect.Interface || reflect.PointerTo(t).Implements(unmarshalerType) {
 		return opaque
 	}
-	if ti, ok := typeInfos.Load(t); ok {
-		return ti.(*typeInfo)
-	}
-	ti := &typeInfo{kind: t.Kind()}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map, reflect.Slice, reflect.Array:
 	default:
@@ -85,24 +106,26 @@ func typeInfoOf(t reflect.Type) *typeInfo {
 	if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
 		return opaque // []byte is a base64 string
 	}
-	// Store before filling in, so that recursive types find themselves.
-	actual, loaded := typeInfos.LoadOrStore(t, ti)
-	if loaded {
-		return actual.(*typeInfo)
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
 	}
+	if ti, ok := building[t]; ok {
+		return ti // a recursive type, under construction further up
+	}
+	ti := &typeInfo{kind: t.Kind()}
+	building[t] = ti
 	switch t.Kind() {
 	case reflect.Struct:
 		fields := map[string]*typeInfo{}
 		for name, ft := range jsonFields(t) {
-			fields[name] = typeInfoOf(ft)
+			fields[name] = buildTypeInfo(ft, building)
 		}
 		ti.fields = fields
 	case reflect.Map, reflect.Slice, reflect.Array:
-		ti.kind = t.Kind()
 		if ti.kind == reflect.Array {
 			ti.kind = reflect.Slice
 		}
-		ti.elem = typeInfoOf(t.Elem())
+		ti.elem = buildTypeInfo(t.Elem(), building)
 	}
 	return ti
 }

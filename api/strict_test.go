@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -56,4 +58,41 @@ func FuzzCheckFields(f *testing.F) {
 			_ = p.Messages()
 		}
 	})
+}
+
+// firstUse is a type no other test checks, so that TestCheckFieldsFirstUseConcurrent sees its
+// type information built while it runs.
+type firstUse struct {
+	Name  string            `json:"name"`
+	Child *firstUse         `json:"child,omitempty"`
+	Tags  map[string]string `json:"tags,omitempty"`
+	Items []struct {
+		Value int `json:"value"`
+	} `json:"items,omitempty"`
+}
+
+// Many requests may be the first to need a type's information at once (a server's first writes
+// arrive together): none may see it half built, which would report known fields as unknown.
+func TestCheckFieldsFirstUseConcurrent(t *testing.T) {
+	data := []byte(`{"name":"a","child":{"name":"b","items":[{"value":1}]},"tags":{"x":"y"},"items":[{"value":2}]}`)
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	start := make(chan struct{})
+	for range 64 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			p, err := api.CheckFields(data, reflect.TypeFor[*firstUse]())
+			if err != nil || len(p.Unknown)+len(p.Duplicate) > 0 {
+				errs <- fmt.Sprintf("%v %v", p, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("CheckFields on first use: %s", e)
+	}
 }
