@@ -5,6 +5,8 @@ import (
 
 	"github.com/skiff-io/skiff/api/admissionregistration"
 	"github.com/skiff-io/skiff/api/apps"
+	"github.com/skiff-io/skiff/api/authentication"
+	"github.com/skiff-io/skiff/api/authorization"
 	"github.com/skiff-io/skiff/api/coordination"
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/api/rbac"
@@ -157,6 +159,37 @@ func Builtin() *Registry {
 		Group: admissionregistration.GroupName, Version: admissionregistration.Version, Kind: "InitializerConfiguration",
 		Resource: "initializerconfigurations", Singular: "initializerconfiguration",
 		Validate: admissionregistration.ValidateInitializerConfiguration, ValidateUpdate: admissionregistration.ValidateInitializerConfigurationUpdate,
+	}))
+
+	// authentication.k8s.io/v1 and authorization.k8s.io/v1: the reviews, virtual kinds the server
+	// answers without storing them.
+	must(Register(r, KindSpec[*authentication.TokenReview]{
+		Group: authentication.GroupName, Version: authentication.Version, Kind: "TokenReview",
+		Resource: "tokenreviews", Singular: "tokenreview", Virtual: true,
+	}))
+	must(Register(r, KindSpec[*authentication.SelfSubjectReview]{
+		Group: authentication.GroupName, Version: authentication.Version, Kind: "SelfSubjectReview",
+		Resource: "selfsubjectreviews", Singular: "selfsubjectreview", Virtual: true,
+	}))
+	must(Register(r, KindSpec[*authorization.SubjectAccessReview]{
+		Group: authorization.GroupName, Version: authorization.Version, Kind: "SubjectAccessReview",
+		Resource: "subjectaccessreviews", Singular: "subjectaccessreview", Virtual: true,
+		Validate: authorization.ValidateSubjectAccessReview,
+	}))
+	must(Register(r, KindSpec[*authorization.SelfSubjectAccessReview]{
+		Group: authorization.GroupName, Version: authorization.Version, Kind: "SelfSubjectAccessReview",
+		Resource: "selfsubjectaccessreviews", Singular: "selfsubjectaccessreview", Virtual: true,
+		Validate: authorization.ValidateSelfSubjectAccessReview,
+	}))
+	must(Register(r, KindSpec[*authorization.LocalSubjectAccessReview]{
+		Group: authorization.GroupName, Version: authorization.Version, Kind: "LocalSubjectAccessReview",
+		Resource: "localsubjectaccessreviews", Singular: "localsubjectaccessreview", Namespaced: true, Virtual: true,
+		Validate: authorization.ValidateLocalSubjectAccessReview,
+	}))
+	must(Register(r, KindSpec[*authorization.SelfSubjectRulesReview]{
+		Group: authorization.GroupName, Version: authorization.Version, Kind: "SelfSubjectRulesReview",
+		Resource: "selfsubjectrulesreviews", Singular: "selfsubjectrulesreview", Virtual: true,
+		Validate: authorization.ValidateSelfSubjectRulesReview,
 	}))
 
 	// coordination.k8s.io/v1

@@ -58,6 +58,10 @@ type Kind struct {
 	Subresources []string
 	// Verbs the REST layer serves for the kind; empty means the usual full set.
 	Verbs []string
+	// Virtual kinds are never stored: the API server answers a create with what a handler computes
+	// from the object (the review kinds: SubjectAccessReview, TokenReview, ...) and serves no other
+	// verb. Their Verbs default to just "create", as discovery lists them.
+	Virtual bool
 
 	// Type is the Go struct type (not the pointer).
 	Type reflect.Type
@@ -137,6 +141,8 @@ type KindSpec[T meta.Object] struct {
 	Categories           []string
 	Namespaced           bool
 	Subresources         []string
+	Verbs                []string
+	Virtual              bool
 	Default              func(T)
 	Validate             func(T) field.ErrorList
 	ValidateUpdate       func(obj, old T) field.ErrorList
@@ -180,6 +186,8 @@ func Register[T meta.Object](r *Registry, spec KindSpec[T]) error {
 		Categories:       spec.Categories,
 		Namespaced:       spec.Namespaced,
 		Subresources:     spec.Subresources,
+		Verbs:            spec.Verbs,
+		Virtual:          spec.Virtual,
 		Type:             st,
 		New:              func() meta.Object { return reflect.New(st).Interface().(meta.Object) },
 	}
@@ -201,7 +209,8 @@ func Register[T meta.Object](r *Registry, spec KindSpec[T]) error {
 	return r.Add(k)
 }
 
-// Add adds a kind described with untyped hooks. Resource and Singular default from the kind's name.
+// Add adds a kind described with untyped hooks. Resource and Singular default from the kind's name,
+// and the Verbs of a virtual kind to just "create".
 func (r *Registry) Add(k *Kind) error {
 	if k.Kind == "" || k.Version == "" {
 		return fmt.Errorf("api: a kind needs a kind name and a version (got %q, %q)", k.Kind, k.Version)
@@ -214,6 +223,9 @@ func (r *Registry) Add(k *Kind) error {
 	}
 	if k.Resource == "" {
 		k.Resource = Pluralize(k.Singular)
+	}
+	if k.Virtual && len(k.Verbs) == 0 {
+		k.Verbs = []string{"create"}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

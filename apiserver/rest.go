@@ -88,6 +88,10 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, ri *Reque
 		s.serveSubresource(q)
 		return
 	}
+	if k.Virtual {
+		s.serveVirtual(q)
+		return
+	}
 	switch ri.Verb {
 	case "get":
 		s.handleGet(q)

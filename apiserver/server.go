@@ -53,6 +53,16 @@ type Config struct {
 	Version        VersionInfo
 	// OpenAPI serves /openapi/v2 and /openapi/v3; nil means documents built from Registry.
 	OpenAPI http.Handler
+	// APIAudiences are the audiences the Authenticator accepts tokens for (kube-apiserver's
+	// --api-audiences, which defaults to the service account issuer): a TokenReview that names no
+	// audiences asks about these, and a token without audiences of its own (a static token) counts
+	// as being for them.
+	APIAudiences []string
+	// VirtualKinds answers creates of the registry's virtual kinds (api.Kind.Virtual), which are
+	// never stored. The server answers Kubernetes' reviews (TokenReview, SelfSubjectReview,
+	// SubjectAccessReview, SelfSubjectAccessReview, LocalSubjectAccessReview,
+	// SelfSubjectRulesReview) itself; entries here add kinds or replace those answers.
+	VirtualKinds map[api.GroupVersionKind]CreateFunc
 	// TokenRequests issues service account tokens for the serviceaccounts/<name>/token
 	// subresource (kubectl create token); nil answers 404 there.
 	TokenRequests TokenRequester
@@ -103,7 +113,9 @@ type Server struct {
 
 	// resources maps group/version/resource to kinds, built once from the registry.
 	resources map[gvr]*api.Kind
-	groups    []apiGroup
+	// virtual answers the creates of virtual kinds.
+	virtual map[api.GroupVersionKind]CreateFunc
+	groups  []apiGroup
 
 	handler http.Handler
 }
@@ -162,6 +174,11 @@ func New(cfg Config) (*Server, error) {
 		encoded:   newEncodeCache(8192),
 		resources: map[gvr]*api.Kind{},
 	}
+	virtual, err := s.virtualHandlers(cfg.VirtualKinds)
+	if err != nil {
+		return nil, err
+	}
+	s.virtual = virtual
 	seen := map[string]int{}
 	for _, k := range s.reg.Kinds() {
 		s.resources[gvr{k.Group, k.Version, k.Resource}] = k
@@ -224,7 +241,8 @@ var LoopbackUser = authn.User{Name: "system:apiserver", Groups: []string{authn.S
 
 // Create stores obj through the same path a POST takes (defaulting, admission, validation,
 // managedFields for fieldManager), as the user in ctx, or LoopbackUser when ctx names none. The
-// kind is found from obj's Go type. Errors are *meta.Status values, as a client would get them.
+// kind is found from obj's Go type; a virtual kind (a review) is answered rather than stored, and
+// the answer returned. Errors are *meta.Status values, as a client would get them.
 // It is how a program built on skiff seeds its own objects (the bootstrap RBAC policy, say).
 func (s *Server) Create(ctx context.Context, obj meta.Object, fieldManager string) (meta.Object, error) {
 	k, err := s.reg.KindOf(obj)
@@ -233,6 +251,10 @@ func (s *Server) Create(ctx context.Context, obj meta.Object, fieldManager strin
 	}
 	if _, ok := authn.UserFrom(ctx); !ok {
 		ctx = authn.WithUser(ctx, LoopbackUser)
+	}
+	if k.Virtual {
+		// A review: answered, not stored (a SelfSubjectAccessReview answers for the user in ctx).
+		return s.createVirtual(ctx, k, obj, false, fieldManager)
 	}
 	return s.create(ctx, k, obj, false, fieldManager)
 }

@@ -69,34 +69,75 @@ var _ Authorizer = AuthorizerFunc(nil)
 
 // Union asks each authorizer in order; the first Allow or Deny decides. With no decision, the
 // reasons and errors are joined and the verdict is NoOpinion (which the server treats as deny).
-func Union(as ...Authorizer) Authorizer {
-	return AuthorizerFunc(func(ctx context.Context, a Attributes) (Decision, string, error) {
-		var reasons []string
-		var errs []error
-		for _, z := range as {
-			d, reason, err := z.Authorize(ctx, a)
-			if err != nil {
-				errs = append(errs, err)
-			}
-			if d == Allow || d == Deny {
-				return d, reason, nil
-			}
-			if reason != "" {
-				reasons = append(reasons, reason)
-			}
+// The union is also a RuleResolver: it lists the rules of every member (see ResolveRules).
+func Union(as ...Authorizer) Authorizer { return union(as) }
+
+type union []Authorizer
+
+var _ RuleResolver = union(nil)
+
+func (u union) Authorize(ctx context.Context, a Attributes) (Decision, string, error) {
+	var reasons []string
+	var errs []error
+	for _, z := range u {
+		d, reason, err := z.Authorize(ctx, a)
+		if err != nil {
+			errs = append(errs, err)
 		}
-		return NoOpinion, strings.Join(reasons, "\n"), errors.Join(errs...)
-	})
+		if d == Allow || d == Deny {
+			return d, reason, nil
+		}
+		if reason != "" {
+			reasons = append(reasons, reason)
+		}
+	}
+	return NoOpinion, strings.Join(reasons, "\n"), errors.Join(errs...)
 }
 
-// AlwaysAllow allows everything: for tests and single-user development clusters.
-func AlwaysAllow() Authorizer {
-	return AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) { return Allow, "", nil })
+// ResolveRules concatenates the rules of every member, as Kubernetes' union does: the user may do
+// what any of them allows. It is incomplete when a member is, or cannot list rules at all; the
+// errors of the members are joined.
+func (u union) ResolveRules(ctx context.Context, user authn.User, namespace string) ([]ResourceRule, []NonResourceRule, bool, error) {
+	var resource []ResourceRule
+	var nonResource []NonResourceRule
+	var incomplete bool
+	var errs []error
+	for _, z := range u {
+		r, n, inc, err := ResolveRules(ctx, z, user, namespace)
+		resource = append(resource, r...)
+		nonResource = append(nonResource, n...)
+		incomplete = incomplete || inc
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return resource, nonResource, incomplete, errors.Join(errs...)
 }
 
-// AlwaysDeny denies everything.
-func AlwaysDeny() Authorizer {
-	return AuthorizerFunc(func(context.Context, Attributes) (Decision, string, error) {
-		return Deny, "everything is forbidden", nil
-	})
+// AlwaysAllow allows everything: for tests and single-user development clusters. Its rules are
+// "*" on every resource and path.
+func AlwaysAllow() Authorizer { return alwaysAllow{} }
+
+type alwaysAllow struct{}
+
+func (alwaysAllow) Authorize(context.Context, Attributes) (Decision, string, error) {
+	return Allow, "", nil
+}
+
+func (alwaysAllow) ResolveRules(context.Context, authn.User, string) ([]ResourceRule, []NonResourceRule, bool, error) {
+	return []ResourceRule{{Verbs: []string{"*"}, APIGroups: []string{"*"}, Resources: []string{"*"}}},
+		[]NonResourceRule{{Verbs: []string{"*"}, NonResourceURLs: []string{"*"}}}, false, nil
+}
+
+// AlwaysDeny denies everything; it has no rules, and says so completely.
+func AlwaysDeny() Authorizer { return alwaysDeny{} }
+
+type alwaysDeny struct{}
+
+func (alwaysDeny) Authorize(context.Context, Attributes) (Decision, string, error) {
+	return Deny, "everything is forbidden", nil
+}
+
+func (alwaysDeny) ResolveRules(context.Context, authn.User, string) ([]ResourceRule, []NonResourceRule, bool, error) {
+	return nil, nil, false, nil
 }

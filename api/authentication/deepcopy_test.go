@@ -7,5 +7,11 @@ import (
 )
 
 func TestDeepCopy(t *testing.T) {
-	deepcopytest.Check(t, deepcopytest.New[TokenRequest]())
+	for _, newObj := range []func() any{
+		deepcopytest.New[TokenRequest](),
+		deepcopytest.New[TokenReview](),
+		deepcopytest.New[SelfSubjectReview](),
+	} {
+		deepcopytest.Check(t, newObj)
+	}
 }

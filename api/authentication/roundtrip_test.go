@@ -7,12 +7,14 @@ import (
 )
 
 var kinds = map[string]apitest.Kind{
-	"TokenRequest": apitest.KindOf[*TokenRequest](DefaultTokenRequest, ValidateTokenRequest),
+	"TokenRequest":      apitest.KindOf[*TokenRequest](DefaultTokenRequest, ValidateTokenRequest),
+	"TokenReview":       apitest.KindOf[*TokenReview](nil, nil),
+	"SelfSubjectReview": apitest.KindOf[*SelfSubjectReview](nil, nil),
 }
 
-// TestRoundTrip proves, for every TokenRequest in testdata as the API server answers it, that the
-// types keep every field (null audiences and boundObjectRef included) and that an answered request
-// is already defaulted and valid.
+// TestRoundTrip proves, for every object in testdata as the API server answers it, that the types
+// keep every field (a TokenRequest's null audiences and boundObjectRef, an unauthenticated
+// TokenReview's empty user) and that an answered TokenRequest is already defaulted and valid.
 func TestRoundTrip(t *testing.T) {
 	apitest.RoundTrip(t, "testdata", kinds)
 }

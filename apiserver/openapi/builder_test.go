@@ -387,7 +387,11 @@ func TestEveryVerbOfEveryKind(t *testing.T) {
 				got[o.action] = true
 			}
 		}
-		for _, verb := range allVerbs {
+		verbs := k.Verbs // a create-only kind (the reviews) lists its own
+		if len(verbs) == 0 {
+			verbs = allVerbs
+		}
+		for _, verb := range verbs {
 			if !got[actions[verb]] {
 				t.Errorf("%s: no %s operation (%s)", k.GroupVersionKind, verb, actions[verb])
 			}

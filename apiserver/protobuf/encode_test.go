@@ -217,6 +217,12 @@ func (e *encoder) wellKnown(m *message, v reflect.Value) []byte {
 			return nil
 		}
 		return appendBytesField(nil, 1, raw)
+	case formatVerbs:
+		var b []byte
+		for i := 0; i < v.Len(); i++ {
+			b = appendBytesField(b, 1, []byte(v.Index(i).String()))
+		}
+		return b
 	case formatObject:
 		return e.message(m, v)
 	}

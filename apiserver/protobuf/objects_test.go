@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/skiff-io/skiff/api/apps"
+	"github.com/skiff-io/skiff/api/authorization"
 	"github.com/skiff-io/skiff/api/autoscaling"
 	"github.com/skiff-io/skiff/api/coordination"
 	"github.com/skiff-io/skiff/api/core"
@@ -300,6 +301,17 @@ func moreObjects() map[string]meta.Object {
 
 	return map[string]meta.Object{
 		"full-deployment": deploy,
+		// Extra values are wrapped []string messages in protobuf, plain arrays in JSON.
+		"subjectaccessreview": &authorization.SubjectAccessReview{
+			TypeMeta: meta.TypeMeta{APIVersion: "authorization.k8s.io/v1", Kind: "SubjectAccessReview"},
+			Spec: authorization.SubjectAccessReviewSpec{
+				ResourceAttributes: &authorization.ResourceAttributes{Namespace: "dev", Verb: "list", Resource: "pods",
+					FieldSelector: &authorization.FieldSelectorAttributes{Requirements: []authorization.FieldSelectorRequirement{
+						{Key: "spec.nodeName", Operator: authorization.FieldSelectorOpIn, Values: []string{"node-1"}}}}},
+				User: "jane", Groups: []string{"dev"}, UID: "u-1",
+				Extra: map[string][]string{"scopes": {"a", "b"}, "empty": {}},
+			},
+		},
 		"binding": &core.Binding{
 			TypeMeta:   meta.TypeMeta{APIVersion: "v1", Kind: "Binding"},
 			ObjectMeta: meta.ObjectMeta{Name: "web-0", Namespace: "default"},

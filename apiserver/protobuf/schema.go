@@ -81,19 +81,23 @@ const (
 	formatQuantity           // resource.Quantity: its string; "0" when empty
 	formatIntOrString        // intstr.IntOrString: a number or a string, per its type
 	formatRawJSON            // runtime.RawExtension and meta/v1 FieldsV1: the embedded JSON; null when empty
-	formatVerbs              // meta/v1 Verbs: a wrapped []string, written as the array
+	formatVerbs              // meta/v1 Verbs and the like: a wrapped []string, written as the array
 )
 
 // wellKnown maps the messages with their own JSON form to it.
 var wellKnown = map[string]format{
-	pkgMetaV1 + "Time":          formatTime,
-	pkgMetaV1 + "MicroTime":     formatMicroTime,
-	pkgMetaV1 + "Duration":      formatDuration,
-	pkgMetaV1 + "FieldsV1":      formatRawJSON,
-	pkgMetaV1 + "Verbs":         formatVerbs,
-	pkgResource + "Quantity":    formatQuantity,
-	pkgIntstr + "IntOrString":   formatIntOrString,
-	pkgRuntime + "RawExtension": formatRawJSON,
+	pkgMetaV1 + "Time":      formatTime,
+	pkgMetaV1 + "MicroTime": formatMicroTime,
+	pkgMetaV1 + "Duration":  formatDuration,
+	pkgMetaV1 + "FieldsV1":  formatRawJSON,
+	pkgMetaV1 + "Verbs":     formatVerbs,
+	// The user extras and attestations of the review and token kinds: wrapped []string too.
+	pkgAuthenticationV1 + "ExtraValue":       formatVerbs,
+	pkgAuthenticationV1 + "AttestationValue": formatVerbs,
+	pkgAuthorizationV1 + "ExtraValue":        formatVerbs,
+	pkgResource + "Quantity":                 formatQuantity,
+	pkgIntstr + "IntOrString":                formatIntOrString,
+	pkgRuntime + "RawExtension":              formatRawJSON,
 }
 
 // message is a schemaMessage ready for decoding.

@@ -15,6 +15,7 @@ const (
 	pkgAutoscalingV1           = "k8s.io.api.autoscaling.v1."
 	pkgAdmissionregistrationV1 = "k8s.io.api.admissionregistration.v1."
 	pkgAuthenticationV1        = "k8s.io.api.authentication.v1."
+	pkgAuthorizationV1         = "k8s.io.api.authorization.v1."
 	pkgMetaV1                  = "k8s.io.apimachinery.pkg.apis.meta.v1."
 	pkgResource                = "k8s.io.apimachinery.pkg.api.resource."
 	pkgIntstr                  = "k8s.io.apimachinery.pkg.util.intstr."
@@ -31,6 +32,7 @@ var schemaPackages = []schemaPackage{
 	{group: "autoscaling", version: "v1", prefix: pkgAutoscalingV1},
 	{group: "admissionregistration.k8s.io", version: "v1", prefix: pkgAdmissionregistrationV1},
 	{group: "authentication.k8s.io", version: "v1", prefix: pkgAuthenticationV1},
+	{group: "authorization.k8s.io", version: "v1", prefix: pkgAuthorizationV1},
 	{group: "meta.k8s.io", version: "v1", prefix: pkgMetaV1},
 }
 
@@ -463,6 +465,89 @@ var schemaMessages = []schemaMessage{
 		{num: 2, name: "uid", kind: kindString},
 		{num: 3, name: "groups", kind: kindString, repeated: true},
 		{num: 4, name: "extra", kind: kindMap, key: kindString, val: kindMessage, typ: pkgAuthenticationV1 + "ExtraValue"},
+	}},
+	{name: pkgAuthorizationV1 + "ExtraValue", fields: []schemaField{
+		{num: 1, name: "items", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthorizationV1 + "FieldSelectorAttributes", fields: []schemaField{
+		{num: 1, name: "rawSelector", kind: kindString},
+		{num: 2, name: "requirements", kind: kindMessage, repeated: true, typ: pkgMetaV1 + "FieldSelectorRequirement"},
+	}},
+	{name: pkgAuthorizationV1 + "LabelSelectorAttributes", fields: []schemaField{
+		{num: 1, name: "rawSelector", kind: kindString},
+		{num: 2, name: "requirements", kind: kindMessage, repeated: true, typ: pkgMetaV1 + "LabelSelectorRequirement"},
+	}},
+	{name: pkgAuthorizationV1 + "LocalSubjectAccessReview", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAuthorizationV1 + "SubjectAccessReviewSpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAuthorizationV1 + "SubjectAccessReviewStatus"},
+	}},
+	{name: pkgAuthorizationV1 + "NonResourceAttributes", fields: []schemaField{
+		{num: 1, name: "path", kind: kindString},
+		{num: 2, name: "verb", kind: kindString},
+	}},
+	{name: pkgAuthorizationV1 + "NonResourceRule", fields: []schemaField{
+		{num: 1, name: "verbs", kind: kindString, repeated: true},
+		{num: 2, name: "nonResourceURLs", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthorizationV1 + "ResourceAttributes", fields: []schemaField{
+		{num: 1, name: "namespace", kind: kindString},
+		{num: 2, name: "verb", kind: kindString},
+		{num: 3, name: "group", kind: kindString},
+		{num: 4, name: "version", kind: kindString},
+		{num: 5, name: "resource", kind: kindString},
+		{num: 6, name: "subresource", kind: kindString},
+		{num: 7, name: "name", kind: kindString},
+		{num: 8, name: "fieldSelector", kind: kindMessage, typ: pkgAuthorizationV1 + "FieldSelectorAttributes"},
+		{num: 9, name: "labelSelector", kind: kindMessage, typ: pkgAuthorizationV1 + "LabelSelectorAttributes"},
+	}},
+	{name: pkgAuthorizationV1 + "ResourceRule", fields: []schemaField{
+		{num: 1, name: "verbs", kind: kindString, repeated: true},
+		{num: 2, name: "apiGroups", kind: kindString, repeated: true},
+		{num: 3, name: "resources", kind: kindString, repeated: true},
+		{num: 4, name: "resourceNames", kind: kindString, repeated: true},
+	}},
+	{name: pkgAuthorizationV1 + "SelfSubjectAccessReview", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAuthorizationV1 + "SelfSubjectAccessReviewSpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAuthorizationV1 + "SubjectAccessReviewStatus"},
+	}},
+	{name: pkgAuthorizationV1 + "SelfSubjectAccessReviewSpec", fields: []schemaField{
+		{num: 1, name: "resourceAttributes", kind: kindMessage, typ: pkgAuthorizationV1 + "ResourceAttributes"},
+		{num: 2, name: "nonResourceAttributes", kind: kindMessage, typ: pkgAuthorizationV1 + "NonResourceAttributes"},
+	}},
+	{name: pkgAuthorizationV1 + "SelfSubjectRulesReview", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAuthorizationV1 + "SelfSubjectRulesReviewSpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAuthorizationV1 + "SubjectRulesReviewStatus"},
+	}},
+	{name: pkgAuthorizationV1 + "SelfSubjectRulesReviewSpec", fields: []schemaField{
+		{num: 1, name: "namespace", kind: kindString},
+	}},
+	{name: pkgAuthorizationV1 + "SubjectAccessReview", fields: []schemaField{
+		{num: 1, name: "metadata", kind: kindMessage, typ: pkgMetaV1 + "ObjectMeta"},
+		{num: 2, name: "spec", kind: kindMessage, typ: pkgAuthorizationV1 + "SubjectAccessReviewSpec"},
+		{num: 3, name: "status", kind: kindMessage, typ: pkgAuthorizationV1 + "SubjectAccessReviewStatus"},
+	}},
+	{name: pkgAuthorizationV1 + "SubjectAccessReviewSpec", fields: []schemaField{
+		{num: 1, name: "resourceAttributes", kind: kindMessage, typ: pkgAuthorizationV1 + "ResourceAttributes"},
+		{num: 2, name: "nonResourceAttributes", kind: kindMessage, typ: pkgAuthorizationV1 + "NonResourceAttributes"},
+		{num: 3, name: "user", kind: kindString},
+		{num: 4, name: "groups", kind: kindString, repeated: true},
+		{num: 5, name: "extra", kind: kindMap, key: kindString, val: kindMessage, typ: pkgAuthorizationV1 + "ExtraValue"},
+		{num: 6, name: "uid", kind: kindString},
+	}},
+	{name: pkgAuthorizationV1 + "SubjectAccessReviewStatus", fields: []schemaField{
+		{num: 1, name: "allowed", kind: kindBool},
+		{num: 2, name: "reason", kind: kindString},
+		{num: 3, name: "evaluationError", kind: kindString},
+		{num: 4, name: "denied", kind: kindBool},
+	}},
+	{name: pkgAuthorizationV1 + "SubjectRulesReviewStatus", fields: []schemaField{
+		{num: 1, name: "resourceRules", kind: kindMessage, repeated: true, typ: pkgAuthorizationV1 + "ResourceRule"},
+		{num: 2, name: "nonResourceRules", kind: kindMessage, repeated: true, typ: pkgAuthorizationV1 + "NonResourceRule"},
+		{num: 3, name: "incomplete", kind: kindBool},
+		{num: 4, name: "evaluationError", kind: kindString},
 	}},
 	{name: pkgAutoscalingV1 + "ContainerResourceMetricSource", fields: []schemaField{
 		{num: 1, name: "name", kind: kindString},

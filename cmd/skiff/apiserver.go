@@ -199,7 +199,12 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 	if err != nil {
 		return err
 	}
+	apiAudiences := o.authn.apiAudiences
+	if len(apiAudiences) == 0 {
+		apiAudiences = []string{o.authn.saIssuer} // kube-apiserver's default, and the service-account authenticator's
+	}
 	cfg := apiserver.Config{
+		APIAudiences:                apiAudiences,
 		Admission:                   chain,
 		Registry:                    reg,
 		Store:                       st,

@@ -48,6 +48,7 @@ var sources = []source{
 	{apiModule, "autoscaling/v1", "autoscaling", "v1", "pkgAutoscalingV1"},
 	{apiModule, "admissionregistration/v1", "admissionregistration.k8s.io", "v1", "pkgAdmissionregistrationV1"},
 	{apiModule, "authentication/v1", "authentication.k8s.io", "v1", "pkgAuthenticationV1"},
+	{apiModule, "authorization/v1", "authorization.k8s.io", "v1", "pkgAuthorizationV1"},
 	{machineryModule, "pkg/apis/meta/v1", "meta.k8s.io", "v1", "pkgMetaV1"},
 	{machineryModule, "pkg/api/resource", "", "", "pkgResource"},
 	{machineryModule, "pkg/util/intstr", "", "", "pkgIntstr"},
