@@ -150,6 +150,37 @@ rules:
 		jane.eventually([]string{"run", "mine", "--image=nginx"}, `^pod/mine created`)
 	})
 
+	t.Run("impersonation", func(t *testing.T) {
+		sub(t)
+		// The admin (system:masters) may act as anyone, and then gets only what they may do.
+		admin.must("", []string{"get", "pods", "--as", "jane"}, `^web\s`)
+		admin.fails([]string{"get", "secrets", "--as", "jane"}, forbidden("jane", "list", "secrets", "", "default"))
+		jane := c.certUser(bin, ca, "jane", []string{"web"}, time.Hour)
+		// kubectl's discovery fails first and prints only "unknown", as it does against
+		// kube-apiserver; the raw request shows the server's message.
+		jane.fails([]string{"get", "--raw", "/api/v1/namespaces/default/pods", "--as", "kubernetes-admin"},
+			regexp.QuoteMeta(`Error from server (Forbidden): users "kubernetes-admin" is forbidden: User "jane" cannot impersonate resource "users" in API group "" at the cluster scope`))
+		admin.must("", []string{"create", "clusterrole", "impersonate-robot", "--verb=impersonate", "--resource=users", "--resource-name=robot-user"}, `created`)
+		admin.must("", []string{"create", "clusterrolebinding", "jane-impersonates", "--clusterrole=impersonate-robot", "--user=jane"}, `created`)
+		// As robot-user, jane can do what robot-user can: nothing but the basics.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			out, errOut, _ := jane.run("", "auth", "can-i", "get", "pods", "--as", "robot-user")
+			if strings.TrimSpace(out) == "no" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("kubectl auth can-i get pods --as robot-user: %q %s", out, errOut)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		jane.must("", []string{"auth", "can-i", "create", "selfsubjectaccessreviews.authorization.k8s.io", "--as", "robot-user"}, `^yes$`)
+		jane.fails([]string{"get", "--raw", "/api/v1/namespaces/default/pods", "--as", "someone-else"}, regexp.QuoteMeta(`User "jane" cannot impersonate resource "users"`))
+		jane.must("", []string{"auth", "whoami", "--as", "robot-user", "-o", "jsonpath={.status.userInfo.username} {.status.userInfo.groups}"}, `^robot-user \["system:authenticated"\]$`)
+		// Her own rules: edit through her group, impersonation of robot-user by name.
+		jane.must("", []string{"auth", "can-i", "--list"}, `^pods\s+\[\]\s+\[\]\s+\[get list watch create delete`, `^users\s+\[\]\s+\[robot-user\]\s+\[impersonate\]$`)
+	})
+
 	t.Run("static token", func(t *testing.T) {
 		sub(t)
 		tina := c.as(bin, "tina", kubeconfig.AuthInfo{Token: "t0k3n-for-tina"})
