@@ -684,24 +684,8 @@ func (s *Server) updateTracked(q *request, next func(cur meta.Object) (meta.Obje
 
 // --- delete ---
 
-// DeleteOptions is the body (or the query) of a DELETE.
-type DeleteOptions struct {
-	meta.TypeMeta      `json:",inline"`
-	GracePeriodSeconds *int64               `json:"gracePeriodSeconds,omitempty"`
-	Preconditions      *DeletePreconditions `json:"preconditions,omitempty"`
-	OrphanDependents   *bool                `json:"orphanDependents,omitempty"`
-	PropagationPolicy  *string              `json:"propagationPolicy,omitempty"`
-	DryRun             []string             `json:"dryRun,omitempty"`
-}
-
-// DeletePreconditions must hold for a delete to go ahead.
-type DeletePreconditions struct {
-	UID             *meta.UID `json:"uid,omitempty"`
-	ResourceVersion *string   `json:"resourceVersion,omitempty"`
-}
-
-func (s *Server) deleteOptions(w http.ResponseWriter, r *http.Request) (*DeleteOptions, error) {
-	opts := &DeleteOptions{}
+func (s *Server) deleteOptions(w http.ResponseWriter, r *http.Request) (*meta.DeleteOptions, error) {
+	opts := &meta.DeleteOptions{}
 	body, err := readBody(r)
 	if err != nil {
 		return nil, err
@@ -723,7 +707,8 @@ func (s *Server) deleteOptions(w http.ResponseWriter, r *http.Request) (*DeleteO
 		opts.GracePeriodSeconds = &n
 	}
 	if p := query.Get("propagationPolicy"); p != "" {
-		opts.PropagationPolicy = &p
+		pp := meta.DeletionPropagation(p)
+		opts.PropagationPolicy = &pp
 	}
 	if o := query.Get("orphanDependents"); o != "" {
 		b := o == "true"
@@ -735,7 +720,7 @@ func (s *Server) deleteOptions(w http.ResponseWriter, r *http.Request) (*DeleteO
 		case "Orphan", "Background", "Foreground":
 		default:
 			return nil, apierrors.NewInvalid(apierrors.GroupKind{Group: "meta.k8s.io", Kind: "DeleteOptions"}, "",
-				field.ErrorList{field.NotSupported(field.NewPath("propagationPolicy"), *p, []string{"Foreground", "Background", "Orphan"})})
+				field.ErrorList{field.NotSupported(field.NewPath("propagationPolicy"), string(*p), []string{"Foreground", "Background", "Orphan"})})
 		}
 	}
 	if g := opts.GracePeriodSeconds; g != nil && *g < 0 {
@@ -764,7 +749,7 @@ func (s *Server) handleDelete(q *request) {
 
 // delete removes the named object, or marks it for deletion when finalizers (its own, or those the
 // propagation policy adds) or a graceful pod termination must run first. immediate says which.
-func (s *Server) delete(q *request, name string, opts *DeleteOptions) (meta.Object, bool, error) {
+func (s *Server) delete(q *request, name string, opts *meta.DeleteOptions) (meta.Object, bool, error) {
 	ctx := q.r.Context()
 	k := q.kind
 	key := q.key(name)
@@ -873,12 +858,12 @@ func (s *Server) handleDeleteCollection(q *request) {
 
 // wantFinalizers are the finalizers a delete must add for its propagation policy: the garbage
 // collector orphans or deletes the dependents first, then removes them.
-func wantFinalizers(obj meta.Object, opts *DeleteOptions) []string {
+func wantFinalizers(obj meta.Object, opts *meta.DeleteOptions) []string {
 	m := obj.GetObjectMeta()
 	var add []string
 	policy := ""
 	if opts.PropagationPolicy != nil {
-		policy = *opts.PropagationPolicy
+		policy = string(*opts.PropagationPolicy)
 	} else if opts.OrphanDependents != nil && *opts.OrphanDependents {
 		policy = "Orphan"
 	}
@@ -904,7 +889,7 @@ func mergeFinalizers(have, add []string) []string {
 // gracePeriod is how long a deletion waits: only pods bound to a node and still running wait (for
 // their kubelet to stop them), for the request's grace period, else the pod's, else 30 seconds.
 // Zero means delete now.
-func (s *Server) gracePeriod(obj meta.Object, opts *DeleteOptions) int64 {
+func (s *Server) gracePeriod(obj meta.Object, opts *meta.DeleteOptions) int64 {
 	pod, ok := obj.(*core.Pod)
 	if !ok || pod.Spec.NodeName == "" || pod.Status.Phase == core.PodSucceeded || pod.Status.Phase == core.PodFailed {
 		return 0
