@@ -26,31 +26,15 @@ import (
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver"
 	"github.com/skiff-io/skiff/client"
-	"github.com/skiff-io/skiff/store/memdb"
+	"github.com/skiff-io/skiff/testenv"
 )
 
 // newServer starts a real API server on an in-memory store and returns a client that reaches it
 // through the server's in-process transport.
 func newServer(t *testing.T) (*apiserver.Server, *client.Client) {
 	t.Helper()
-	reg := api.Builtin()
-	st, err := memdb.Open(memdb.Options{Codec: reg, HistorySize: 50, BookmarkInterval: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	srv, err := apiserver.New(apiserver.Config{Registry: reg, Store: st})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := srv.Bootstrap(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	c, err := client.New(client.Config{Host: "https://skiff.invalid", Transport: srv.Transport(nil), QPS: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return srv, c
+	env := testenv.Start(t, testenv.Options{HistorySize: 50, BookmarkInterval: 50 * time.Millisecond})
+	return env.Server, env.Client()
 }
 
 func testPod(name string) *core.Pod {
