@@ -220,3 +220,19 @@ func (c *Controller) reconcile(ctx context.Context, req Request) (res Result, er
 	}()
 	return c.r.Reconcile(ctx, req)
 }
+
+// WaitFor adds checks Run waits on before the first reconcile, for informers fed to the
+// controller through handlers of its own rather than Watch.
+func (c *Controller) WaitFor(synced ...func() bool) {
+	c.mu.Lock()
+	c.waiters = append(c.waiters, synced...)
+	c.mu.Unlock()
+}
+
+// NewControllerRef returns the ownerReference a controller puts on the objects it creates: it
+// is their controller, and the garbage collector's foreground deletion of the owner waits for them.
+func NewControllerRef(owner meta.Object, apiVersion, kind string) meta.OwnerReference {
+	yes := true
+	m := owner.GetObjectMeta()
+	return meta.OwnerReference{APIVersion: apiVersion, Kind: kind, Name: m.Name, UID: m.UID, Controller: &yes, BlockOwnerDeletion: &yes}
+}

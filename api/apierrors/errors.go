@@ -245,3 +245,9 @@ func Causes(err error) []string {
 	}
 	return out
 }
+
+// IsTimeout reports a request that timed out (504 Timeout, or 500 ServerTimeout); the server may
+// still have carried it out.
+func IsTimeout(err error) bool {
+	return reasonIs(err, meta.StatusReasonTimeout, http.StatusGatewayTimeout) || reasonIs(err, meta.StatusReasonServerTimeout, 0)
+}

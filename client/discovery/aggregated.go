@@ -1,0 +1,120 @@
+package discovery
+
+import (
+	"github.com/skiff-io/skiff/api/meta"
+)
+
+// Aggregated discovery (apidiscovery.k8s.io/v2, and v2beta1 which has the same fields): /api and
+// /apis answer with every group, version and resource at once, so that a cold cache costs two
+// requests instead of one per group version. Servers that do not serve it answer the plain documents,
+// which the client reads instead.
+
+// acceptAggregated asks for aggregated discovery, and plain JSON from servers without it, in the
+// order kubectl asks.
+const acceptAggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList," +
+	"application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList," +
+	"application/json;q=0.9"
+
+type aggregatedList struct {
+	meta.TypeMeta `json:",inline"`
+	Items         []aggregatedGroup `json:"items"`
+}
+
+type aggregatedGroup struct {
+	Metadata struct {
+		Name string `json:"name"`
+	} `json:"metadata"`
+	// Versions are in the server's order of preference.
+	Versions []aggregatedVersion `json:"versions"`
+}
+
+type aggregatedVersion struct {
+	Version   string               `json:"version"`
+	Resources []aggregatedResource `json:"resources"`
+	// Freshness is "Stale" when an aggregated API server did not answer the main server in time.
+	Freshness string `json:"freshness,omitempty"`
+}
+
+type aggregatedResource struct {
+	Resource         string                  `json:"resource"`
+	ResponseKind     *aggregatedKind         `json:"responseKind"`
+	Scope            string                  `json:"scope"`
+	SingularResource string                  `json:"singularResource"`
+	Verbs            []string                `json:"verbs"`
+	ShortNames       []string                `json:"shortNames,omitempty"`
+	Categories       []string                `json:"categories,omitempty"`
+	Subresources     []aggregatedSubresource `json:"subresources,omitempty"`
+}
+
+type aggregatedSubresource struct {
+	Subresource  string          `json:"subresource"`
+	ResponseKind *aggregatedKind `json:"responseKind"`
+	Verbs        []string        `json:"verbs"`
+}
+
+type aggregatedKind struct {
+	Group   string `json:"group"`
+	Version string `json:"version"`
+	Kind    string `json:"kind"`
+}
+
+func isAggregated(tm meta.TypeMeta) bool {
+	return tm.Kind == "APIGroupDiscoveryList" &&
+		(tm.APIVersion == "apidiscovery.k8s.io/v2" || tm.APIVersion == "apidiscovery.k8s.io/v2beta1")
+}
+
+// convert returns the groups of an aggregated list as /apis lists them, and the resources of each
+// group version as /api/v1 or /apis/<group>/<version> lists them, keyed by group version. Stale
+// versions are listed without resources, so that they are asked for one by one; resources without
+// a response kind are left out, as client-go leaves them out.
+func (l *aggregatedList) convert() ([]APIGroup, map[string]*APIResourceList) {
+	groups := make([]APIGroup, 0, len(l.Items))
+	resources := map[string]*APIResourceList{}
+	for _, ag := range l.Items {
+		g := APIGroup{Name: ag.Metadata.Name}
+		for _, av := range ag.Versions {
+			gv := meta.JoinAPIVersion(g.Name, av.Version)
+			g.Versions = append(g.Versions, GroupVersionForDiscovery{GroupVersion: gv, Version: av.Version})
+			if av.Freshness == "Stale" {
+				continue
+			}
+			list := &APIResourceList{TypeMeta: meta.TypeMeta{Kind: "APIResourceList", APIVersion: "v1"}, GroupVersion: gv,
+				APIResources: []APIResource{}}
+			for _, ar := range av.Resources {
+				if ar.ResponseKind == nil {
+					continue
+				}
+				namespaced := ar.Scope == "Namespaced"
+				r := APIResource{Name: ar.Resource, SingularName: ar.SingularResource, Namespaced: namespaced,
+					Kind: ar.ResponseKind.Kind, Verbs: ar.Verbs, ShortNames: ar.ShortNames, Categories: ar.Categories}
+				r.Group, r.Version = otherGroupVersion(ar.ResponseKind, g.Name, av.Version)
+				list.APIResources = append(list.APIResources, r)
+				for _, sub := range ar.Subresources {
+					if sub.ResponseKind == nil {
+						continue
+					}
+					s := APIResource{Name: ar.Resource + "/" + sub.Subresource, Namespaced: namespaced,
+						Kind: sub.ResponseKind.Kind, Verbs: sub.Verbs}
+					s.Group, s.Version = otherGroupVersion(sub.ResponseKind, g.Name, av.Version)
+					list.APIResources = append(list.APIResources, s)
+				}
+			}
+			resources[gv] = list
+		}
+		if len(g.Versions) == 0 {
+			continue
+		}
+		g.PreferredVersion = g.Versions[0]
+		groups = append(groups, g)
+	}
+	return groups, resources
+}
+
+// otherGroupVersion returns the group and version of k when they differ from the list's, as the
+// plain resource lists name them; empty strings otherwise.
+func otherGroupVersion(k *aggregatedKind, group, version string) (string, string) {
+	if k.Group == group && k.Version == version {
+		return "", ""
+	}
+	return k.Group, k.Version
+}
