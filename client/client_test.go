@@ -599,3 +599,28 @@ func rv(t *testing.T, s string) uint64 {
 	}
 	return n
 }
+
+func TestForKind(t *testing.T) {
+	ctx := context.Background()
+	_, c := newServer(t)
+	k, err := c.Registry().ResourceFor("", "configmaps")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cms := client.ForKind(c, k).Namespace("default")
+	obj, err := cms.Create(ctx, &core.ConfigMap{ObjectMeta: meta.ObjectMeta{Name: "dyn"}, Data: map[string]string{"a": "b"}}, client.CreateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cm, ok := obj.(*core.ConfigMap)
+	if !ok || cm.Data["a"] != "b" || cm.Kind != "ConfigMap" {
+		t.Fatalf("%T %+v", obj, obj)
+	}
+	l, err := cms.List(ctx, client.ListOptions{})
+	if err != nil || len(l.Items) != 1 || l.Items[0].(*core.ConfigMap).Name != "dyn" {
+		t.Fatalf("list: %v %v", err, l)
+	}
+	if _, err := client.ForKind(c, nil).Get(ctx, "x", client.GetOptions{}); !errors.Is(err, client.ErrUnknownKind) {
+		t.Fatalf("nil kind: %v", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 
 	"github.com/skiff-io/skiff/api"
@@ -131,6 +132,16 @@ func For[T meta.Object](c *Client) *Resource[T] {
 	return &Resource[T]{c: c, kind: k, err: err}
 }
 
+// ForKind returns an untyped client for a kind known only at run time (from the registry or
+// discovery): objects come back as meta.Object values of the kind's Go type. The garbage
+// collector and the namespace controller, which work on every kind, use it.
+func ForKind(c *Client, k *api.Kind) *Resource[meta.Object] {
+	if k == nil {
+		return &Resource[meta.Object]{c: c, err: fmt.Errorf("%w: nil kind", ErrUnknownKind)}
+	}
+	return &Resource[meta.Object]{c: c, kind: k}
+}
+
 // Namespace returns a client for the objects of one namespace. On a namespaced kind without a
 // namespace, lists and watches span every namespace, and creates and updates use the object's own.
 func (r *Resource[T]) Namespace(ns string) *Resource[T] {
@@ -232,7 +243,29 @@ func (r *Resource[T]) List(ctx context.Context, opts ListOptions) (*meta.List[T]
 		return nil, err
 	}
 	var list meta.List[T]
-	if err := r.c.call(ctx, Request{Path: r.path(ns, "", ""), Query: opts.query()}, &list); err != nil {
+	req := Request{Path: r.path(ns, "", ""), Query: opts.query()}
+	if reflect.TypeFor[T]().Kind() == reflect.Interface {
+		// An untyped client (ForKind): each item is decoded into the kind's own Go type.
+		var raw struct {
+			meta.TypeMeta `json:",inline"`
+			meta.ListMeta `json:"metadata"`
+			Items         []json.RawMessage `json:"items"`
+		}
+		if err := r.c.call(ctx, req, &raw); err != nil {
+			return nil, err
+		}
+		list.TypeMeta, list.ListMeta = raw.TypeMeta, raw.ListMeta
+		list.Items = make([]T, 0, len(raw.Items))
+		for _, it := range raw.Items {
+			obj, err := r.decode(it)
+			if err != nil {
+				return nil, err
+			}
+			list.Items = append(list.Items, obj)
+		}
+		return &list, nil
+	}
+	if err := r.c.call(ctx, req, &list); err != nil {
 		return nil, err
 	}
 	for _, it := range list.Items {
