@@ -354,10 +354,13 @@ func defaultClusterRoleBindings() []*rbac.ClusterRoleBinding {
 // on every call, with apiVersion and kind set, labelled kubernetes.io/bootstrapping=rbac-defaults
 // and annotated rbac.authorization.kubernetes.io/autoupdate=true. admin, edit and view are
 // aggregated from the ClusterRoles labelled rbac.authorization.k8s.io/aggregate-to-<role>, so
-// granting more to them is a matter of labelling a new ClusterRole. The per-controller roles of
-// kube-controller-manager's service accounts (system:controller:*) are not included.
+// granting more to them is a matter of labelling a new ClusterRole. The roles of the controllers
+// skiff's controller manager runs (system:controller:<name>, bound to kube-system/<name>) are
+// included; those of controllers skiff does not have are not.
 func BootstrapPolicy() (roles []*rbac.ClusterRole, bindings []*rbac.ClusterRoleBinding) {
-	crs, crbs := defaultClusterRoles(), defaultClusterRoleBindings()
+	ctrl := controllerRoles()
+	crs := append(defaultClusterRoles(), ctrl...)
+	crbs := append(defaultClusterRoleBindings(), controllerRoleBindings(ctrl)...)
 	for _, r := range crs {
 		r.TypeMeta = meta.TypeMeta{APIVersion: rbac.APIVersion, Kind: "ClusterRole"}
 		addDefaultMetadata(&r.ObjectMeta)

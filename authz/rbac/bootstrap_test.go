@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,10 +57,19 @@ func TestBootstrapPolicyObjects(t *testing.T) {
 	wantBindings := []string{"cluster-admin", "system:monitoring", "system:discovery", "system:basic-user", "system:public-info-viewer",
 		"system:node-proxier", "system:kube-controller-manager", "system:kube-dns", "system:kube-scheduler", "system:volume-scheduler",
 		"system:node", "system:service-account-issuer-discovery"}
+	for _, c := range []string{"deployment-controller", "replicaset-controller", "generic-garbage-collector", "namespace-controller",
+		"node-controller", "service-account-controller", "resourcequota-controller"} {
+		wantBindings = append(wantBindings, rbac.ControllerRolePrefix+c)
+	}
 	if diff := cmp.Diff(wantBindings, bindingNames); diff != "" {
 		t.Errorf("bindings (-want +got):\n%s", diff)
 	}
 	for _, b := range crbs {
+		if sa, ok := strings.CutPrefix(b.Name, rbac.ControllerRolePrefix); ok {
+			if len(b.Subjects) != 1 || b.Subjects[0].Kind != "ServiceAccount" || b.Subjects[0].Namespace != "kube-system" || b.Subjects[0].Name != sa {
+				t.Errorf("%s binds %+v, want the service account kube-system/%s", b.Name, b.Subjects, sa)
+			}
+		}
 		if b.Name == "system:node" && len(b.Subjects) != 0 {
 			t.Errorf("system:node is bound to %v; Kubernetes binds it to nobody since the Node authorizer", b.Subjects)
 		}
