@@ -91,6 +91,8 @@ func New(cfg Config) (*Client, error) {
 		at.userAgent = "skiff-client"
 	}
 	switch {
+	case cfg.BearerTokenSource != nil:
+		at.token = cfg.BearerTokenSource
 	case cfg.BearerTokenFile != "":
 		tf := &tokenFile{path: cfg.BearerTokenFile, clock: c.clock}
 		if _, err := tf.get(); err != nil {

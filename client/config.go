@@ -28,6 +28,9 @@ type Config struct {
 	// again once a minute so that rotated tokens (projected service-account tokens) are picked up.
 	BearerToken     string
 	BearerTokenFile string
+	// BearerTokenSource, when set, is asked for the token of every request; it caches and
+	// renews tokens itself (service-account tokens from TokenRequest, for example).
+	BearerTokenSource func() (string, error)
 	// Username and Password are HTTP basic credentials (legacy; few servers accept them).
 	Username, Password string
 	// Impersonate acts as another user, when the client's own user may impersonate.

@@ -116,6 +116,24 @@ func ensurePKI(dir string, hosts []string, ips []net.IP) (ca *pki.CA, serving, a
 	return ca, serving, admin, nil
 }
 
+// ensureClientCert loads the client certificate saved under name, issuing it (for user cn, in
+// groups orgs) when missing or expired.
+func ensureClientCert(pdir string, ca *pki.CA, name, cn string, orgs ...string) (*pki.KeyPair, error) {
+	kp, err := pki.LoadKeyPair(pdir, name)
+	if err == nil && time.Now().After(kp.Cert.NotAfter) {
+		err = os.ErrNotExist
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		if kp, err = ca.Issue(pki.Options{CommonName: cn, Organizations: orgs, Usage: pki.ClientAuth}); err == nil {
+			err = kp.Save(pdir, name)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s certificate in %s: %w", name, pdir, err)
+	}
+	return kp, nil
+}
+
 func coversHosts(kp *pki.KeyPair, hosts []string, ips []net.IP) bool {
 	for _, h := range hosts {
 		if kp.Cert.VerifyHostname(h) != nil {
@@ -272,6 +290,17 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 	kcPath := filepath.Join(o.dataDir, "admin.kubeconfig")
 	kc := kubeconfig.New("skiff", url, ca.CertPEM, kubeconfig.AuthInfo{ClientCertificateData: admin.CertPEM, ClientKeyData: admin.KeyPEM})
 	if err := kc.WriteFile(kcPath); err != nil {
+		return err
+	}
+	// The controller manager's own identity, whose rights are the bootstrap role
+	// system:kube-controller-manager (list and watch everything, make service account tokens):
+	// with --use-service-account-credentials each controller then acts as its own account.
+	cm, err := ensureClientCert(filepath.Join(o.dataDir, "pki"), ca, "controller-manager", rbac.KubeControllerManagerUser)
+	if err != nil {
+		return err
+	}
+	cmKC := kubeconfig.New("skiff", url, ca.CertPEM, kubeconfig.AuthInfo{ClientCertificateData: cm.CertPEM, ClientKeyData: cm.KeyPEM})
+	if err := cmKC.WriteFile(filepath.Join(o.dataDir, "controller-manager.kubeconfig")); err != nil {
 		return err
 	}
 

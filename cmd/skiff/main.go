@@ -10,13 +10,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"syscall"
 
 	"github.com/go-logr/logr"
 	"github.com/spf13/cobra"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := newRoot().ExecuteContext(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "skiff:", err)
@@ -39,7 +40,7 @@ func newRoot() *cobra.Command {
 		}
 		return logr.FromSlogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	root.AddCommand(newVersion(), newDemo(logger), newAPIServer(logger))
+	root.AddCommand(newVersion(), newDemo(logger), newAPIServer(logger), newControllerManager(logger))
 	return root
 }
 

@@ -136,8 +136,13 @@ func (r *Reconciler) setDeploymentRevision(ctx context.Context, d *apps.Deployme
 	if revision == "" || d.Annotations[RevisionAnnotation] == revision {
 		return nil
 	}
-	patch := fmt.Appendf(nil, `{"metadata":{"annotations":{%q:%q}}}`, RevisionAnnotation, revision)
-	out, err := r.deps.Namespace(d.Namespace).Patch(ctx, d.Name, client.MergePatchType, patch, client.PatchOptions{})
+	// An update, not a patch: the deployment controller's role may update Deployments only.
+	cp := d.DeepCopyObject().(*apps.Deployment)
+	if cp.Annotations == nil {
+		cp.Annotations = map[string]string{}
+	}
+	cp.Annotations[RevisionAnnotation] = revision
+	out, err := r.deps.Namespace(d.Namespace).Update(ctx, cp, client.UpdateOptions{})
 	if err != nil {
 		return err
 	}
