@@ -57,7 +57,9 @@ func (c *cluster) startControllerManager(t *testing.T) *controllerManager {
 	return m
 }
 
-func (m *controllerManager) leads() bool { return strings.Contains(m.output(), " leads\n") && !strings.Contains(m.output(), "waiting") }
+func (m *controllerManager) leads() bool {
+	return strings.Contains(m.output(), " leads\n") && !strings.Contains(m.output(), "waiting")
+}
 
 func (c *cluster) adminClient(t *testing.T) *client.Client {
 	t.Helper()
