@@ -10,6 +10,7 @@ import (
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/apiserver"
 	"github.com/skiff-io/skiff/client"
+	"github.com/skiff-io/skiff/controller/manager"
 	"github.com/skiff-io/skiff/store/memdb"
 )
 
@@ -22,6 +23,9 @@ type Options struct {
 	HistorySize int
 	// BookmarkInterval is how often idle watches that ask get a bookmark (1 s when zero).
 	BookmarkInterval time.Duration
+	// Controllers starts a controller manager with these --controllers rules ("*" for every
+	// built-in controller: deployment, replicaset, garbage collector, ...); none when empty.
+	Controllers []string
 	// Server adjusts the API server's configuration (authentication, admission, ...) before it
 	// starts.
 	Server func(*apiserver.Config)
@@ -71,7 +75,19 @@ func Start(tb testing.TB, opts Options) *Env {
 	if err := srv.Bootstrap(ctx); err != nil {
 		tb.Fatalf("testenv: bootstrap: %v", err)
 	}
-	return &Env{Registry: reg, Store: st, Server: srv, Context: ctx}
+	env := &Env{Registry: reg, Store: st, Server: srv, Context: ctx}
+	if len(opts.Controllers) > 0 {
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := manager.Run(ctx, env.Client(), manager.Options{Controllers: opts.Controllers, Registry: reg, Logger: opts.Logger}); err != nil && ctx.Err() == nil {
+				tb.Errorf("testenv: controller manager: %v", err)
+			}
+		}()
+		// Registered after cancel, so run before it: wait for the controllers to stop.
+		tb.Cleanup(func() { cancel(); <-done })
+	}
+	return env
 }
 
 // Config returns a client configuration that reaches the server in process, without rate
