@@ -92,4 +92,3 @@ func BenchmarkDeployment1000(b *testing.B) {
 		b.ReportMetric(time.Since(start).Seconds(), "s-to-1000-pods")
 	}
 }
-
