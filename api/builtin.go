@@ -59,6 +59,7 @@ func Builtin() *Registry {
 	}))
 	must(Register(r, KindSpec[*core.Binding]{
 		Version: "v1", Kind: "Binding", Resource: "bindings", Singular: "binding", Namespaced: true,
+		Verbs:    []string{"create"}, // bindings are only ever posted, as in Kubernetes
 		Validate: core.ValidateBinding,
 	}))
 	must(Register(r, KindSpec[*core.Event]{

@@ -303,7 +303,13 @@ func (s *Server) handleFinalize(q *request) {
 		return
 	}
 	key := q.key(q.ri.Name)
-	out, err := s.store.GuaranteedUpdate(q.r.Context(), key, nil, func(cur meta.Object) (meta.Object, error) {
+	// finalize is an update: a body with a resourceVersion must name the stored one, so that two
+	// writers of spec.finalizers cannot overwrite each other.
+	var pre *store.Preconditions
+	if rv := want.ResourceVersion; rv != "" {
+		pre = &store.Preconditions{ResourceVersion: &rv}
+	}
+	out, err := s.store.GuaranteedUpdate(q.r.Context(), key, pre, func(cur meta.Object) (meta.Object, error) {
 		ns := cur.(*core.Namespace).DeepCopy()
 		ns.Spec.Finalizers = append([]core.FinalizerName(nil), want.Spec.Finalizers...)
 		if errs := core.ValidateNamespaceFinalizeUpdate(ns, cur.(*core.Namespace)); len(errs) > 0 {

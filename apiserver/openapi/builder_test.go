@@ -320,19 +320,9 @@ func TestPaths(t *testing.T) {
 			{"/apis/rbac.authorization.k8s.io/v1/watch/clusterroles/{name}", "get", "watchRbacAuthorizationV1ClusterRole", "watch"},
 			{"/apis/rbac.authorization.k8s.io/v1/watch/clusterroles", "get", "watchRbacAuthorizationV1ClusterRoleList", "watchlist"},
 		}},
-		{"", "v1", "Binding", []op{
+		{"", "v1", "Binding", []op{ // only posted, as kube-apiserver serves it
 			{"/api/v1/namespaces/{namespace}/bindings", "post", "createCoreV1NamespacedBinding", "post"},
 			{"/api/v1/namespaces/{namespace}/pods/{name}/binding", "post", "createCoreV1NamespacedPodBinding", "post"},
-			{"/api/v1/namespaces/{namespace}/bindings", "delete", "deleteCoreV1CollectionNamespacedBinding", "deletecollection"},
-			{"/api/v1/namespaces/{namespace}/bindings/{name}", "delete", "deleteCoreV1NamespacedBinding", "delete"},
-			{"/api/v1/bindings", "get", "listCoreV1BindingForAllNamespaces", "list"},
-			{"/api/v1/namespaces/{namespace}/bindings", "get", "listCoreV1NamespacedBinding", "list"},
-			{"/api/v1/namespaces/{namespace}/bindings/{name}", "patch", "patchCoreV1NamespacedBinding", "patch"},
-			{"/api/v1/namespaces/{namespace}/bindings/{name}", "get", "readCoreV1NamespacedBinding", "get"},
-			{"/api/v1/namespaces/{namespace}/bindings/{name}", "put", "replaceCoreV1NamespacedBinding", "put"},
-			{"/api/v1/watch/bindings", "get", "watchCoreV1BindingListForAllNamespaces", "watchlist"},
-			{"/api/v1/watch/namespaces/{namespace}/bindings/{name}", "get", "watchCoreV1NamespacedBinding", "watch"},
-			{"/api/v1/watch/namespaces/{namespace}/bindings", "get", "watchCoreV1NamespacedBindingList", "watchlist"},
 		}},
 		{"", "v1", "", []op{ // the operations of no kind
 			{"/api/v1/namespaces/{namespace}/pods/{name}/log", "get", "readCoreV1NamespacedPodLog", "get"},

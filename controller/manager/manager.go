@@ -26,6 +26,7 @@ import (
 	"github.com/skiff-io/skiff/client/record"
 	"github.com/skiff-io/skiff/controller/deployment"
 	"github.com/skiff-io/skiff/controller/garbagecollector"
+	"github.com/skiff-io/skiff/controller/namespace"
 	"github.com/skiff-io/skiff/controller/replicaset"
 	"github.com/skiff-io/skiff/informer"
 )
@@ -92,6 +93,7 @@ func Builtin() []Controller {
 		{Name: "deployment", ServiceAccount: "deployment-controller", Init: startDeployment},
 		{Name: "replicaset", ServiceAccount: "replicaset-controller", Init: startReplicaSet},
 		{Name: "garbagecollector", ServiceAccount: "generic-garbage-collector", Init: startGarbageCollector},
+		{Name: "namespace", ServiceAccount: "namespace-controller", Init: startNamespace},
 	}
 }
 
@@ -212,4 +214,9 @@ func startReplicaSet(c *Context) (runner, error) {
 
 func startGarbageCollector(c *Context) (runner, error) {
 	return garbagecollector.New(c.Client, c.Registry, garbagecollector.Options{Workers: c.Options.GCWorkers, Logger: c.Logger, Clock: c.Options.Clock})
+}
+
+func startNamespace(c *Context) (runner, error) {
+	return namespace.New(c.Client, c.Registry, informer.For[*core.Namespace](c.Factory),
+		namespace.Options{Workers: c.Options.NamespaceWorkers, Recorder: c.Recorder, Logger: c.Logger})
 }
