@@ -170,6 +170,15 @@ func TestControllerManagerWithKubectl(t *testing.T) {
 		t.Errorf("the follower never led:\n%s", follower.output())
 	}
 
+	// Deleting a namespace empties it, then removes it (the namespace controller); kubectl waits.
+	k.must("", []string{"create", "namespace", "team"}, "created")
+	k.must("", []string{"-n", "team", "create", "configmap", "settings", "--from-literal=a=b"}, "created")
+	k.must("", []string{"-n", "team", "create", "deployment", "app", "--image=nginx"}, "created")
+	k.must("", []string{"delete", "namespace", "team", "--timeout=30s"}, `namespace "team" deleted`)
+	if out, _, err := k.run("", "get", "namespace", "team"); err == nil {
+		t.Errorf("namespace team still there:\n%s", out)
+	}
+
 	// Deleting the Deployment removes its ReplicaSets and Pods (the garbage collector).
 	k.must("", []string{"delete", "deployment", "nginx"}, "deleted")
 	deadline = time.Now().Add(30 * time.Second)
