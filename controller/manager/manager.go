@@ -21,12 +21,14 @@ import (
 
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/apps"
+	"github.com/skiff-io/skiff/api/coordination"
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/client"
 	"github.com/skiff-io/skiff/client/record"
 	"github.com/skiff-io/skiff/controller/deployment"
 	"github.com/skiff-io/skiff/controller/garbagecollector"
 	"github.com/skiff-io/skiff/controller/namespace"
+	"github.com/skiff-io/skiff/controller/nodelifecycle"
 	"github.com/skiff-io/skiff/controller/replicaset"
 	"github.com/skiff-io/skiff/informer"
 )
@@ -77,7 +79,8 @@ type Options struct {
 	// Workers per controller, kube-controller-manager's --concurrent-*-syncs (zero: each
 	// controller's default).
 	DeploymentWorkers, ReplicaSetWorkers, GCWorkers, NamespaceWorkers int
-	// NodeMonitorPeriod and NodeMonitorGracePeriod tune node lifecycle (5 s and 40 s when zero).
+	// NodeMonitorPeriod and NodeMonitorGracePeriod tune node lifecycle (nodelifecycle's
+	// defaults when zero: 5 s, and 50 s as in Kubernetes 1.32).
 	NodeMonitorPeriod, NodeMonitorGracePeriod time.Duration
 	// Resync is the shared informers' resync period (none when zero).
 	Resync time.Duration
@@ -94,6 +97,7 @@ func Builtin() []Controller {
 		{Name: "replicaset", ServiceAccount: "replicaset-controller", Init: startReplicaSet},
 		{Name: "garbagecollector", ServiceAccount: "generic-garbage-collector", Init: startGarbageCollector},
 		{Name: "namespace", ServiceAccount: "namespace-controller", Init: startNamespace},
+		{Name: "nodelifecycle", ServiceAccount: "node-controller", Init: startNodeLifecycle},
 	}
 }
 
@@ -219,4 +223,12 @@ func startGarbageCollector(c *Context) (runner, error) {
 func startNamespace(c *Context) (runner, error) {
 	return namespace.New(c.Client, c.Registry, informer.For[*core.Namespace](c.Factory),
 		namespace.Options{Workers: c.Options.NamespaceWorkers, Recorder: c.Recorder, Logger: c.Logger})
+}
+
+func startNodeLifecycle(c *Context) (runner, error) {
+	return nodelifecycle.New(c.Client, informer.For[*core.Node](c.Factory), informer.For[*coordination.Lease](c.Factory),
+		informer.For[*core.Pod](c.Factory), nodelifecycle.Options{
+			NodeMonitorPeriod: c.Options.NodeMonitorPeriod, NodeMonitorGracePeriod: c.Options.NodeMonitorGracePeriod,
+			Recorder: c.Recorder, Logger: c.Logger,
+		})
 }
