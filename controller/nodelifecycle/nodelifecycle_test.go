@@ -623,3 +623,26 @@ func TestSharedPodInformer(t *testing.T) {
 		}
 	}
 }
+
+// TestGracePeriodFlag: with --node-monitor-grace-period=40s (Kubernetes' default before 1.32, and
+// skiff controller-manager's), a node whose lease has not been renewed for 40 s is Unknown at the
+// next monitor pass.
+func TestGracePeriodFlag(t *testing.T) {
+	f := start(t, nodelifecycle.Options{NodeMonitorGracePeriod: 40 * time.Second})
+	f.register("a", nil)
+	f.register("b", nil)
+	delete(f.alive, "a")
+	f.advance(35 * time.Second)
+	settle()
+	if c := f.condition("a", core.NodeReady); c.Status != core.ConditionTrue {
+		t.Fatalf("Ready %s after 35 s of silence", c.Status)
+	}
+	// The silence is counted from when the controller saw the last heartbeat, at its first pass
+	// (by t0+10 s, when the first clock step fires its ticker); Unknown follows at the first pass
+	// past 40 s more.
+	f.advance(20 * time.Second)
+	eventually(t, "a Unknown after 40 s", func() bool { return f.condition("a", core.NodeReady).Status == core.ConditionUnknown })
+	if c := f.condition("b", core.NodeReady); c.Status != core.ConditionTrue {
+		t.Errorf("b, renewing, is %s", c.Status)
+	}
+}
