@@ -9,113 +9,27 @@ import (
 
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/apierrors"
+	"github.com/skiff-io/skiff/api/discovery"
 	"github.com/skiff-io/skiff/api/meta"
 )
 
-// The discovery documents, with Kubernetes' JSON.
-
-// APIVersions answers /api.
-type APIVersions struct {
-	meta.TypeMeta              `json:",inline"`
-	Versions                   []string                    `json:"versions"`
-	ServerAddressByClientCIDRs []ServerAddressByClientCIDR `json:"serverAddressByClientCIDRs"`
-}
-
-// ServerAddressByClientCIDR tells clients in a network which address reaches the server.
-type ServerAddressByClientCIDR struct {
-	ClientCIDR    string `json:"clientCIDR"`
-	ServerAddress string `json:"serverAddress"`
-}
-
-// APIGroupList answers /apis.
-type APIGroupList struct {
-	meta.TypeMeta `json:",inline"`
-	Groups        []APIGroup `json:"groups"`
-}
-
-// APIGroup describes one group and its versions.
-type APIGroup struct {
-	meta.TypeMeta              `json:",inline"`
-	Name                       string                      `json:"name"`
-	Versions                   []GroupVersionForDiscovery  `json:"versions"`
-	PreferredVersion           GroupVersionForDiscovery    `json:"preferredVersion,omitempty"`
-	ServerAddressByClientCIDRs []ServerAddressByClientCIDR `json:"serverAddressByClientCIDRs,omitempty"`
-}
-
-// GroupVersionForDiscovery names a version of a group.
-type GroupVersionForDiscovery struct {
-	GroupVersion string `json:"groupVersion"`
-	Version      string `json:"version"`
-}
-
-// APIResourceList answers /api/v1 and /apis/<group>/<version>.
-type APIResourceList struct {
-	meta.TypeMeta `json:",inline"`
-	GroupVersion  string        `json:"groupVersion"`
-	APIResources  []APIResource `json:"resources"`
-}
-
-// APIResource describes one resource or subresource ("pods", "pods/status").
-type APIResource struct {
-	Name               string   `json:"name"`
-	SingularName       string   `json:"singularName"`
-	Namespaced         bool     `json:"namespaced"`
-	Group              string   `json:"group,omitempty"`
-	Version            string   `json:"version,omitempty"`
-	Kind               string   `json:"kind"`
-	Verbs              []string `json:"verbs"`
-	ShortNames         []string `json:"shortNames,omitempty"`
-	Categories         []string `json:"categories,omitempty"`
-	StorageVersionHash string   `json:"storageVersionHash,omitempty"`
-}
-
-// The aggregated discovery documents (apidiscovery.k8s.io/v2, and v2beta1 for kubectl 1.27-1.29).
-
-// APIGroupDiscoveryList answers /api and /apis when asked for aggregated discovery.
-type APIGroupDiscoveryList struct {
-	meta.TypeMeta `json:",inline"`
-	meta.ListMeta `json:"metadata"`
-	Items         []APIGroupDiscovery `json:"items"`
-}
-
-// APIGroupDiscovery is a group with everything in it.
-type APIGroupDiscovery struct {
-	meta.ObjectMeta `json:"metadata"`
-	Versions        []APIVersionDiscovery `json:"versions"`
-}
-
-// APIVersionDiscovery is one version of a group.
-type APIVersionDiscovery struct {
-	Version   string                 `json:"version"`
-	Resources []APIResourceDiscovery `json:"resources"`
-	Freshness string                 `json:"freshness,omitempty"`
-}
-
-// APIResourceDiscovery is one resource with its subresources.
-type APIResourceDiscovery struct {
-	Resource         string                    `json:"resource"`
-	ResponseKind     *GroupVersionKind         `json:"responseKind"`
-	Scope            string                    `json:"scope"`
-	SingularResource string                    `json:"singularResource"`
-	Verbs            []string                  `json:"verbs"`
-	ShortNames       []string                  `json:"shortNames,omitempty"`
-	Categories       []string                  `json:"categories,omitempty"`
-	Subresources     []APISubresourceDiscovery `json:"subresources,omitempty"`
-}
-
-// APISubresourceDiscovery is one subresource.
-type APISubresourceDiscovery struct {
-	Subresource  string            `json:"subresource"`
-	ResponseKind *GroupVersionKind `json:"responseKind"`
-	Verbs        []string          `json:"verbs"`
-}
-
-// GroupVersionKind as discovery writes it.
-type GroupVersionKind struct {
-	Group   string `json:"group"`
-	Version string `json:"version"`
-	Kind    string `json:"kind"`
-}
+// The discovery documents, with Kubernetes' JSON, are api/discovery's; the names stay here for
+// the server's users.
+type (
+	APIVersions               = discovery.APIVersions
+	ServerAddressByClientCIDR = discovery.ServerAddressByClientCIDR
+	APIGroupList              = discovery.APIGroupList
+	APIGroup                  = discovery.APIGroup
+	GroupVersionForDiscovery  = discovery.GroupVersionForDiscovery
+	APIResourceList           = discovery.APIResourceList
+	APIResource               = discovery.APIResource
+	APIGroupDiscoveryList     = discovery.APIGroupDiscoveryList
+	APIGroupDiscovery         = discovery.APIGroupDiscovery
+	APIVersionDiscovery       = discovery.APIVersionDiscovery
+	APIResourceDiscovery      = discovery.APIResourceDiscovery
+	APISubresourceDiscovery   = discovery.APISubresourceDiscovery
+	GroupVersionKind          = discovery.GroupVersionKind
+)
 
 var defaultVerbs = []string{"create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"}
 

@@ -17,6 +17,7 @@ import (
 	"github.com/skiff-io/skiff/api/apierrors"
 	"github.com/skiff-io/skiff/api/authentication"
 	"github.com/skiff-io/skiff/api/core"
+	"github.com/skiff-io/skiff/api/discovery"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver/openapi"
 	"github.com/skiff-io/skiff/apiserver/table"
@@ -80,17 +81,7 @@ type TokenRequester interface {
 }
 
 // VersionInfo is what /version answers.
-type VersionInfo struct {
-	Major        string `json:"major"`
-	Minor        string `json:"minor"`
-	GitVersion   string `json:"gitVersion"`
-	GitCommit    string `json:"gitCommit"`
-	GitTreeState string `json:"gitTreeState"`
-	BuildDate    string `json:"buildDate"`
-	GoVersion    string `json:"goVersion"`
-	Compiler     string `json:"compiler"`
-	Platform     string `json:"platform"`
-}
+type VersionInfo = discovery.VersionInfo
 
 // DefaultVersion is the Kubernetes version skiff speaks: the API surface of 1.32, which kubectl
 // from 1.31 to 1.33 accept without a skew warning.

@@ -236,3 +236,16 @@ func NewControllerRef(owner meta.Object, apiVersion, kind string) meta.OwnerRefe
 	m := owner.GetObjectMeta()
 	return meta.OwnerReference{APIVersion: apiVersion, Kind: kind, Name: m.Name, UID: m.UID, Controller: &yes, BlockOwnerDeletion: &yes}
 }
+
+// EventRecorder records Events about objects, as the built-in controllers do; client/record's
+// recorders are ones. Controllers take this one-method interface rather than a recorder type so
+// that their tests can record into anything.
+type EventRecorder interface {
+	Eventf(obj meta.Object, eventType, reason, messageFmt string, args ...any)
+}
+
+// NopRecorder is an EventRecorder that records nothing, for controllers given none.
+type NopRecorder struct{}
+
+// Eventf does nothing.
+func (NopRecorder) Eventf(meta.Object, string, string, string, ...any) {}

@@ -18,17 +18,6 @@ import (
 	"github.com/skiff-io/skiff/testenv"
 )
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // fast retries, so that failure tests are quick.
 var fast = workqueue.ItemExponentialFailure[controller.Request](time.Millisecond, 10*time.Millisecond)
 
@@ -83,9 +72,9 @@ func TestRetriesPanicsAndRequeueAfter(t *testing.T) {
 		defer mu.Unlock()
 		return calls[name]
 	}
-	eventually(t, "failures retried", func() bool { return get("fails-twice") >= 3 })
-	eventually(t, "panic recovered and retried", func() bool { return get("panics-once") >= 2 })
-	eventually(t, "requeued after", func() bool { return get("requeue-after") >= 3 })
+	testenv.Eventually(t, "failures retried", func() bool { return get("fails-twice") >= 3 })
+	testenv.Eventually(t, "panic recovered and retried", func() bool { return get("panics-once") >= 2 })
+	testenv.Eventually(t, "requeued after", func() bool { return get("requeue-after") >= 3 })
 	if overlap.Load() {
 		t.Error("one key was reconciled by two workers at once")
 	}
@@ -137,7 +126,7 @@ func TestWatchMapsOwners(t *testing.T) {
 	if _, err := client.For[*core.Pod](cl).Create(ctx, orphan, client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "owner reconciled", func() bool {
+	testenv.Eventually(t, "owner reconciled", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return seen[controller.Request{Namespace: "default", Name: "rs1"}] > 0

@@ -94,18 +94,6 @@ func cacheView(c *informer.Cache[*core.ConfigMap]) map[string]string {
 	return out
 }
 
-// eventually polls cond until it holds or the time is up.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 func TestInformerListWatchAndHandlers(t *testing.T) {
 	env := testenv.Start(t, testenv.Options{})
 	ctx := env.Context
@@ -145,8 +133,8 @@ func TestInformerListWatchAndHandlers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := serverView(t, cms)
-	eventually(t, "cache equals server", func() bool { return maps.Equal(cacheView(inf.Cache()), want) })
-	eventually(t, "handler view equals server", func() bool { return maps.Equal(rec.snapshot(), want) })
+	testenv.Eventually(t, "cache equals server", func() bool { return maps.Equal(cacheView(inf.Cache()), want) })
+	testenv.Eventually(t, "handler view equals server", func() bool { return maps.Equal(rec.snapshot(), want) })
 	log := rec.log()
 	tail := log[len(log)-3:]
 	if tail[0] != "add default/new" || tail[1] != "update default/new" || tail[2] != "delete default/pre0" {
@@ -156,7 +144,7 @@ func TestInformerListWatchAndHandlers(t *testing.T) {
 	// A handler added late is brought up to date first.
 	late := newRecorder()
 	lreg, _ := inf.AddEventHandler(late)
-	eventually(t, "late handler synced", lreg.HasSynced)
+	testenv.Eventually(t, "late handler synced", lreg.HasSynced)
 	if got := late.snapshot(); !maps.Equal(got, want) || late.initial != len(want) {
 		t.Errorf("late handler: %v (%d initial), want %v", got, late.initial, want)
 	}
@@ -283,8 +271,8 @@ func TestConvergesDespiteFaults(t *testing.T) {
 				}
 			}
 			want := serverView(t, cms)
-			eventually(t, "cache equals server", func() bool { return maps.Equal(cacheView(inf.Cache()), want) })
-			eventually(t, "handler equals server", func() bool { return maps.Equal(rec.snapshot(), want) })
+			testenv.Eventually(t, "cache equals server", func() bool { return maps.Equal(cacheView(inf.Cache()), want) })
+			testenv.Eventually(t, "handler equals server", func() bool { return maps.Equal(rec.snapshot(), want) })
 			t.Logf("%d lists, %d watches, %d events dropped", f.Lists(), f.Watches(), f.Dropped())
 			switch tc.name {
 			case "drops":
@@ -324,12 +312,12 @@ func TestSlowHandlerDoesNotBlockOthers(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "fast handler saw all 50", func() bool { return len(fast.snapshot()) == 50 })
+	testenv.Eventually(t, "fast handler saw all 50", func() bool { return len(fast.snapshot()) == 50 })
 	if n := stuckCalls.Load(); n != 1 {
 		t.Errorf("stuck handler called %d times while stuck", n)
 	}
 	close(release)
-	eventually(t, "stuck handler catches up", func() bool { return stuckCalls.Load() == 50 })
+	testenv.Eventually(t, "stuck handler catches up", func() bool { return stuckCalls.Load() == 50 })
 }
 
 func TestResync(t *testing.T) {
@@ -360,11 +348,11 @@ func TestResync(t *testing.T) {
 		t.Fatal("resync before the period")
 	}
 	for step := 1; step <= 3; step++ {
-		eventually(t, "resync ticker waiting", clk.HasWaiters)
+		testenv.Eventually(t, "resync ticker waiting", clk.HasWaiters)
 		clk.Step(time.Minute)
-		eventually(t, fmt.Sprintf("resync %d", step), func() bool { return resyncs.Load() == int64(3*step) })
+		testenv.Eventually(t, fmt.Sprintf("resync %d", step), func() bool { return resyncs.Load() == int64(3*step) })
 	}
-	eventually(t, "the 3-minute handler resynced once", func() bool { return lateResyncs.Load() == 3 })
+	testenv.Eventually(t, "the 3-minute handler resynced once", func() bool { return lateResyncs.Load() == 3 })
 }
 
 // TestSharedObjectsAreReadOnly reads cached objects from many goroutines while updates flow. The
@@ -411,7 +399,7 @@ func TestSharedObjectsAreReadOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventually(t, "last update cached", func() bool {
+	testenv.Eventually(t, "last update cached", func() bool {
 		o, err := inf.Lister().Namespace("default").Get("hot")
 		return err == nil && o.Data["i"] == "99"
 	})

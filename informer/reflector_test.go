@@ -81,7 +81,7 @@ func TestReflectorResumesAfterOutage(t *testing.T) {
 		OnError:  func(error) { errs.Add(1) },
 	})
 	go r.Run(ctx)
-	eventually(t, "first list", func() bool { return cache.Len() == 5 })
+	testenv.Eventually(t, "first list", func() bool { return cache.Len() == 5 })
 	src.mu.Lock()
 	if len(src.limits) != 3 || src.limits[0] != 2 { // 5 objects in pages of 2
 		t.Errorf("list limits %v", src.limits)
@@ -95,9 +95,9 @@ func TestReflectorResumesAfterOutage(t *testing.T) {
 	for i := range 5 {
 		cms.Create(ctx, cm("default", fmt.Sprint("during", i), nil), client.CreateOptions{})
 	}
-	eventually(t, "failed watches", func() bool { return errs.Load() >= 3 })
+	testenv.Eventually(t, "failed watches", func() bool { return errs.Load() >= 3 })
 	src.down.Store(false)
-	eventually(t, "changes made during the outage", func() bool { return cache.Len() == 10 })
+	testenv.Eventually(t, "changes made during the outage", func() bool { return cache.Len() == 10 })
 	if n := src.lists.Load(); n != 1 {
 		t.Errorf("%d lists: the reflector listed again instead of resuming its watch", n)
 	}

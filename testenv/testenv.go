@@ -104,3 +104,16 @@ func (e *Env) Client() *client.Client {
 	}
 	return c
 }
+
+// Eventually polls cond every 5 ms until it holds, and fails tb if it does not within 30 s: for
+// tests waiting on controllers, informers and watches, which converge but not at once.
+func Eventually(tb testing.TB, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			tb.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,6 +1,7 @@
 package discovery
 
 import (
+	apidiscovery "github.com/skiff-io/skiff/api/discovery"
 	"github.com/skiff-io/skiff/api/meta"
 )
 
@@ -15,63 +16,15 @@ const acceptAggregated = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGrou
 	"application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList," +
 	"application/json;q=0.9"
 
-type aggregatedList struct {
-	meta.TypeMeta `json:",inline"`
-	Items         []aggregatedGroup `json:"items"`
-}
-
-type aggregatedGroup struct {
-	Metadata struct {
-		Name string `json:"name"`
-	} `json:"metadata"`
-	// Versions are in the server's order of preference.
-	Versions []aggregatedVersion `json:"versions"`
-}
-
-type aggregatedVersion struct {
-	Version   string               `json:"version"`
-	Resources []aggregatedResource `json:"resources"`
-	// Freshness is "Stale" when an aggregated API server did not answer the main server in time.
-	Freshness string `json:"freshness,omitempty"`
-}
-
-type aggregatedResource struct {
-	Resource         string                  `json:"resource"`
-	ResponseKind     *aggregatedKind         `json:"responseKind"`
-	Scope            string                  `json:"scope"`
-	SingularResource string                  `json:"singularResource"`
-	Verbs            []string                `json:"verbs"`
-	ShortNames       []string                `json:"shortNames,omitempty"`
-	Categories       []string                `json:"categories,omitempty"`
-	Subresources     []aggregatedSubresource `json:"subresources,omitempty"`
-}
-
-type aggregatedSubresource struct {
-	Subresource  string          `json:"subresource"`
-	ResponseKind *aggregatedKind `json:"responseKind"`
-	Verbs        []string        `json:"verbs"`
-}
-
-type aggregatedKind struct {
-	Group   string `json:"group"`
-	Version string `json:"version"`
-	Kind    string `json:"kind"`
-}
-
-func isAggregated(tm meta.TypeMeta) bool {
-	return tm.Kind == "APIGroupDiscoveryList" &&
-		(tm.APIVersion == "apidiscovery.k8s.io/v2" || tm.APIVersion == "apidiscovery.k8s.io/v2beta1")
-}
-
 // convert returns the groups of an aggregated list as /apis lists them, and the resources of each
 // group version as /api/v1 or /apis/<group>/<version> lists them, keyed by group version. Stale
 // versions are listed without resources, so that they are asked for one by one; resources without
 // a response kind are left out, as client-go leaves them out.
-func (l *aggregatedList) convert() ([]APIGroup, map[string]*APIResourceList) {
+func convertAggregated(l *apidiscovery.APIGroupDiscoveryList) ([]APIGroup, map[string]*APIResourceList) {
 	groups := make([]APIGroup, 0, len(l.Items))
 	resources := map[string]*APIResourceList{}
 	for _, ag := range l.Items {
-		g := APIGroup{Name: ag.Metadata.Name}
+		g := APIGroup{Name: ag.Name}
 		for _, av := range ag.Versions {
 			gv := meta.JoinAPIVersion(g.Name, av.Version)
 			g.Versions = append(g.Versions, GroupVersionForDiscovery{GroupVersion: gv, Version: av.Version})
@@ -112,7 +65,7 @@ func (l *aggregatedList) convert() ([]APIGroup, map[string]*APIResourceList) {
 
 // otherGroupVersion returns the group and version of k when they differ from the list's, as the
 // plain resource lists name them; empty strings otherwise.
-func otherGroupVersion(k *aggregatedKind, group, version string) (string, string) {
+func otherGroupVersion(k *apidiscovery.GroupVersionKind, group, version string) (string, string) {
 	if k.Group == group && k.Version == version {
 		return "", ""
 	}

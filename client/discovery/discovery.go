@@ -15,6 +15,7 @@ import (
 	"k8s.io/utils/clock"
 
 	"github.com/skiff-io/skiff/api/apierrors"
+	apidiscovery "github.com/skiff-io/skiff/api/discovery"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/client"
 )
@@ -388,12 +389,12 @@ func decodeGroups(path string, b []byte) ([]APIGroup, map[string]*APIResourceLis
 	if err := json.Unmarshal(b, &tm); err != nil {
 		return nil, nil, fmt.Errorf("discovery: decoding %s: %w", path, err)
 	}
-	if isAggregated(tm) {
-		var l aggregatedList
+	if apidiscovery.IsAggregated(tm) {
+		var l apidiscovery.APIGroupDiscoveryList
 		if err := json.Unmarshal(b, &l); err != nil {
 			return nil, nil, fmt.Errorf("discovery: decoding %s: %w", path, err)
 		}
-		groups, res := l.convert()
+		groups, res := convertAggregated(&l)
 		return groups, res, nil
 	}
 	if path == "/api" {

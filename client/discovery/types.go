@@ -1,97 +1,17 @@
 package discovery
 
-import (
-	"strings"
+import "github.com/skiff-io/skiff/api/discovery"
 
-	"github.com/skiff-io/skiff/api/meta"
+// The discovery documents are api/discovery's, with Kubernetes' JSON field names, so that cache
+// files are interchangeable with kubectl's. Client.ServerGroups also lists the core group, first,
+// with the empty name, as client-go does.
+type (
+	APIVersions               = discovery.APIVersions
+	ServerAddressByClientCIDR = discovery.ServerAddressByClientCIDR
+	APIGroupList              = discovery.APIGroupList
+	APIGroup                  = discovery.APIGroup
+	GroupVersionForDiscovery  = discovery.GroupVersionForDiscovery
+	APIResourceList           = discovery.APIResourceList
+	APIResource               = discovery.APIResource
+	VersionInfo               = discovery.VersionInfo
 )
-
-// The discovery documents, with Kubernetes' JSON field names (meta.k8s.io/v1 and version.Info), so
-// that cache files are interchangeable with kubectl's.
-
-// APIVersions answers /api: the versions of the core group.
-type APIVersions struct {
-	meta.TypeMeta              `json:",inline"`
-	Versions                   []string                    `json:"versions"`
-	ServerAddressByClientCIDRs []ServerAddressByClientCIDR `json:"serverAddressByClientCIDRs,omitempty"`
-}
-
-// ServerAddressByClientCIDR tells clients in a network which address reaches the server.
-type ServerAddressByClientCIDR struct {
-	ClientCIDR    string `json:"clientCIDR"`
-	ServerAddress string `json:"serverAddress"`
-}
-
-// APIGroupList answers /apis. The list Client.ServerGroups returns also holds the core group, first,
-// with the empty name, as client-go's does.
-type APIGroupList struct {
-	meta.TypeMeta `json:",inline"`
-	Groups        []APIGroup `json:"groups"`
-}
-
-// APIGroup is one group and the versions the server serves it in.
-type APIGroup struct {
-	meta.TypeMeta `json:",inline"`
-	// Name is "" for the core group, "apps", "rbac.authorization.k8s.io", ...
-	Name     string                     `json:"name"`
-	Versions []GroupVersionForDiscovery `json:"versions"`
-	// PreferredVersion is the version clients should use when they have no reason to pick another.
-	PreferredVersion           GroupVersionForDiscovery    `json:"preferredVersion,omitempty"`
-	ServerAddressByClientCIDRs []ServerAddressByClientCIDR `json:"serverAddressByClientCIDRs,omitempty"`
-}
-
-// GroupVersionForDiscovery names one version of a group.
-type GroupVersionForDiscovery struct {
-	// GroupVersion is "group/version", or the version alone for the core group ("v1").
-	GroupVersion string `json:"groupVersion"`
-	Version      string `json:"version"`
-}
-
-// APIResourceList answers /api/v1 and /apis/<group>/<version>.
-type APIResourceList struct {
-	meta.TypeMeta `json:",inline"`
-	GroupVersion  string        `json:"groupVersion"`
-	APIResources  []APIResource `json:"resources"`
-}
-
-// APIResource is a resource ("pods") or a subresource ("pods/status") of a group version.
-type APIResource struct {
-	// Name is the plural ("pods"), or "<plural>/<subresource>" for a subresource.
-	Name string `json:"name"`
-	// SingularName is "pod"; empty for subresources, and on servers older than 1.27 for some kinds.
-	SingularName string `json:"singularName"`
-	Namespaced   bool   `json:"namespaced"`
-	// Group and Version are set only when the resource answers with a kind of another group
-	// version (pods/eviction answers policy/v1 Eviction).
-	Group              string   `json:"group,omitempty"`
-	Version            string   `json:"version,omitempty"`
-	Kind               string   `json:"kind"`
-	Verbs              []string `json:"verbs"`
-	ShortNames         []string `json:"shortNames,omitempty"`
-	Categories         []string `json:"categories,omitempty"`
-	StorageVersionHash string   `json:"storageVersionHash,omitempty"`
-}
-
-// IsSubresource reports whether r is a subresource ("pods/status") rather than a resource.
-func (r *APIResource) IsSubresource() bool { return strings.Contains(r.Name, "/") }
-
-// VersionInfo answers /version (k8s.io/apimachinery's version.Info).
-type VersionInfo struct {
-	Major string `json:"major"`
-	Minor string `json:"minor"`
-	// EmulationMajor and the three fields after it are sent by servers from Kubernetes 1.33 on.
-	EmulationMajor        string `json:"emulationMajor,omitempty"`
-	EmulationMinor        string `json:"emulationMinor,omitempty"`
-	MinCompatibilityMajor string `json:"minCompatibilityMajor,omitempty"`
-	MinCompatibilityMinor string `json:"minCompatibilityMinor,omitempty"`
-	GitVersion            string `json:"gitVersion"`
-	GitCommit             string `json:"gitCommit"`
-	GitTreeState          string `json:"gitTreeState"`
-	BuildDate             string `json:"buildDate"`
-	GoVersion             string `json:"goVersion"`
-	Compiler              string `json:"compiler"`
-	Platform              string `json:"platform"`
-}
-
-// String returns the git version, as kubectl version prints it.
-func (v *VersionInfo) String() string { return v.GitVersion }

@@ -41,9 +41,7 @@ import (
 const Name = "deployment"
 
 // EventRecorder records Events; client/record's recorders are ones.
-type EventRecorder interface {
-	Eventf(obj meta.Object, eventType, reason, messageFmt string, args ...any)
-}
+type EventRecorder = controller.EventRecorder
 
 // Options tune the controller.
 type Options struct {
@@ -77,7 +75,7 @@ func New(c *client.Client, dInf *informer.Informer[*apps.Deployment], rsInf *inf
 		opts.Clock = clock.RealClock{}
 	}
 	if opts.Recorder == nil {
-		opts.Recorder = nopRecorder{}
+		opts.Recorder = controller.NopRecorder{}
 	}
 	r := &Reconciler{
 		deps:   client.For[*apps.Deployment](c),
@@ -104,10 +102,6 @@ func New(c *client.Client, dInf *informer.Informer[*apps.Deployment], rsInf *inf
 	}
 	return r.ctl, nil
 }
-
-type nopRecorder struct{}
-
-func (nopRecorder) Eventf(meta.Object, string, string, string, ...any) {}
 
 func (r *Reconciler) rsToDeployments(rs *apps.ReplicaSet) []controller.Request {
 	if ref := rs.ControllerRef(); ref != nil {

@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,39 +17,12 @@ import (
 	"github.com/skiff-io/skiff/api/intstr"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/client"
+	"github.com/skiff-io/skiff/client/record"
 	"github.com/skiff-io/skiff/controller/deployment"
 	"github.com/skiff-io/skiff/controller/replicaset"
 	"github.com/skiff-io/skiff/informer"
 	"github.com/skiff-io/skiff/testenv"
 )
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-type events struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (e *events) Eventf(obj meta.Object, typ, reason, format string, args ...any) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.list = append(e.list, typ+" "+reason+" "+fmt.Sprintf(format, args...))
-}
-
-func (e *events) all() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return slices.Clone(e.list)
-}
 
 type fixture struct {
 	env  *testenv.Env
@@ -59,13 +31,13 @@ type fixture struct {
 	deps *client.Resource[*apps.Deployment]
 	rss  *client.Resource[*apps.ReplicaSet]
 	pods *client.Resource[*core.Pod]
-	ev   *events
+	ev   *record.ListRecorder
 }
 
 func newFixture(t *testing.T) *fixture {
 	env := testenv.Start(t, testenv.Options{})
 	c := env.Client()
-	return &fixture{env: env, ctx: env.Context, c: c, ev: &events{},
+	return &fixture{env: env, ctx: env.Context, c: c, ev: &record.ListRecorder{},
 		deps: client.For[*apps.Deployment](c).Namespace("default"),
 		rss:  client.For[*apps.ReplicaSet](c).Namespace("default"),
 		pods: client.For[*core.Pod](c).Namespace("default"),
@@ -205,7 +177,7 @@ func TestSeedDeployment(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, nginx("nginx", 3), client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "rolled out", func() bool { return rolledOut(f.get(t, "nginx")) })
+	testenv.Eventually(t, "rolled out", func() bool { return rolledOut(f.get(t, "nginx")) })
 	d := f.get(t, "nginx")
 	if a := cond(d, apps.DeploymentAvailable); a == nil || a.Status != core.ConditionTrue || a.Reason != deployment.ReasonMinimumAvailable {
 		t.Errorf("Available condition %+v", a)
@@ -232,13 +204,13 @@ func TestSeedDeployment(t *testing.T) {
 			t.Errorf("pod %s labels %v", p.Name, p.Labels)
 		}
 	}
-	if ev := f.ev.all(); len(ev) == 0 || ev[0] != "Normal ScalingReplicaSet Scaled up replica set "+rs.Name+" to 3" {
+	if ev := f.ev.Events(); len(ev) == 0 || ev[0] != "Normal ScalingReplicaSet Scaled up replica set "+rs.Name+" to 3" {
 		t.Errorf("events %v", ev)
 	}
 
 	// Scaling is not a rollout: the same ReplicaSet grows, no new revision.
 	f.change(t, "nginx", func(d *apps.Deployment) { n := int32(5); d.Spec.Replicas = &n })
-	eventually(t, "scaled to 5", func() bool { return rolledOut(f.get(t, "nginx")) })
+	testenv.Eventually(t, "scaled to 5", func() bool { return rolledOut(f.get(t, "nginx")) })
 	if rss := f.replicaSets(t, "nginx"); len(rss) != 1 || *rss[0].Spec.Replicas != 5 || rss[0].Annotations[deployment.RevisionAnnotation] != "1" {
 		t.Errorf("after scaling: %d replica sets", len(rss))
 	}
@@ -268,7 +240,7 @@ func TestRollingUpdateInvariants(t *testing.T) {
 			if _, err := f.deps.Create(f.ctx, d, client.CreateOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, "first rollout", func() bool { return rolledOut(f.get(t, "web")) })
+			testenv.Eventually(t, "first rollout", func() bool { return rolledOut(f.get(t, "web")) })
 
 			// Watch every pod event from here on, keeping the live pods.
 			pods := client.For[*core.Pod](f.c).Namespace("default")
@@ -316,11 +288,11 @@ func TestRollingUpdateInvariants(t *testing.T) {
 				}
 			}()
 			f.change(t, "web", func(d *apps.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.26" })
-			eventually(t, "second rollout", func() bool {
+			testenv.Eventually(t, "second rollout", func() bool {
 				d := f.get(t, "web")
 				return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == "2"
 			})
-			eventually(t, "old pods gone", func() bool {
+			testenv.Eventually(t, "old pods gone", func() bool {
 				ps := f.activePods(t, "web")
 				for _, p := range ps {
 					if p.Spec.Containers[0].Image != "nginx:1.26" {
@@ -363,19 +335,19 @@ func TestRollbackReusesTheOldReplicaSet(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, nginx("app", 2), client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "app")) })
+	testenv.Eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "app")) })
 	first := f.replicaSets(t, "app")[0]
 	old := f.get(t, "app").Spec.Template
 	f.change(t, "app", func(d *apps.Deployment) {
 		d.Spec.Template.Spec.Containers[0].Image = "nginx:bad"
 		d.Annotations = map[string]string{"kubernetes.io/change-cause": "try bad"}
 	})
-	eventually(t, "rev 2", func() bool {
+	testenv.Eventually(t, "rev 2", func() bool {
 		d := f.get(t, "app")
 		return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == "2"
 	})
 	f.change(t, "app", func(d *apps.Deployment) { d.Spec.Template = old })
-	eventually(t, "rev 3", func() bool {
+	testenv.Eventually(t, "rev 3", func() bool {
 		d := f.get(t, "app")
 		return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == "3"
 	})
@@ -403,7 +375,7 @@ func TestRecreate(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, d, client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "db")) })
+	testenv.Eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "db")) })
 	// Old and new pods must never run together.
 	pods := client.For[*core.Pod](f.c).Namespace("default")
 	w, err := pods.Watch(f.ctx, client.ListOptions{LabelSelector: "app=db"})
@@ -430,7 +402,7 @@ func TestRecreate(t *testing.T) {
 		}
 	}()
 	f.change(t, "db", func(d *apps.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.26" })
-	eventually(t, "rev 2", func() bool {
+	testenv.Eventually(t, "rev 2", func() bool {
 		d := f.get(t, "db")
 		return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == "2"
 	})
@@ -446,9 +418,9 @@ func TestPauseAndResume(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, nginx("p", 2), client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "p")) })
+	testenv.Eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "p")) })
 	f.change(t, "p", func(d *apps.Deployment) { d.Spec.Paused = true })
-	eventually(t, "paused condition", func() bool {
+	testenv.Eventually(t, "paused condition", func() bool {
 		c := cond(f.get(t, "p"), apps.DeploymentProgressing)
 		return c != nil && c.Reason == deployment.ReasonPaused && c.Status == core.ConditionUnknown
 	})
@@ -459,9 +431,9 @@ func TestPauseAndResume(t *testing.T) {
 	}
 	// Scaling still works while paused.
 	f.change(t, "p", func(d *apps.Deployment) { n := int32(3); d.Spec.Replicas = &n })
-	eventually(t, "scaled while paused", func() bool { return len(f.activePods(t, "p")) == 3 })
+	testenv.Eventually(t, "scaled while paused", func() bool { return len(f.activePods(t, "p")) == 3 })
 	f.change(t, "p", func(d *apps.Deployment) { d.Spec.Paused = false })
-	eventually(t, "resumed and rolled out", func() bool {
+	testenv.Eventually(t, "resumed and rolled out", func() bool {
 		d := f.get(t, "p")
 		return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == "2"
 	})
@@ -475,7 +447,7 @@ func TestProgressDeadlineExceeded(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, d, client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "deadline exceeded", func() bool {
+	testenv.Eventually(t, "deadline exceeded", func() bool {
 		c := cond(f.get(t, "stuck"), apps.DeploymentProgressing)
 		return c != nil && c.Status == core.ConditionFalse && c.Reason == deployment.ReasonTimedOut
 	})
@@ -497,15 +469,15 @@ func TestRevisionHistoryLimit(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, d, client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "h")) })
+	testenv.Eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "h")) })
 	for i := 2; i <= 4; i++ {
 		f.change(t, "h", func(d *apps.Deployment) { d.Spec.Template.Spec.Containers[0].Image = fmt.Sprint("nginx:", i) })
-		eventually(t, fmt.Sprint("rev ", i), func() bool {
+		testenv.Eventually(t, fmt.Sprint("rev ", i), func() bool {
 			d := f.get(t, "h")
 			return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == fmt.Sprint(i)
 		})
 	}
-	eventually(t, "history trimmed to 1", func() bool { return len(f.replicaSets(t, "h")) == 2 })
+	testenv.Eventually(t, "history trimmed to 1", func() bool { return len(f.replicaSets(t, "h")) == 2 })
 	revs := map[string]bool{}
 	for _, rs := range f.replicaSets(t, "h") {
 		revs[rs.Annotations[deployment.RevisionAnnotation]] = true
@@ -525,9 +497,9 @@ func TestNewControllerFinishesRollout(t *testing.T) {
 	if _, err := f.deps.Create(f.ctx, nginx("k", 10), client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "k")) })
+	testenv.Eventually(t, "rev 1", func() bool { return rolledOut(f.get(t, "k")) })
 	f.change(t, "k", func(d *apps.Deployment) { d.Spec.Template.Spec.Containers[0].Image = "nginx:1.26" })
-	eventually(t, "mid-rollout", func() bool {
+	testenv.Eventually(t, "mid-rollout", func() bool {
 		d := f.get(t, "k")
 		return d.Status.UpdatedReplicas > 0 && d.Status.UpdatedReplicas < 10
 	})
@@ -535,7 +507,7 @@ func TestNewControllerFinishesRollout(t *testing.T) {
 	time.Sleep(100 * time.Millisecond)
 	mid := f.get(t, "k").Status.UpdatedReplicas
 	f.controllers(t, f.ctx)
-	eventually(t, "finished by the new controllers", func() bool {
+	testenv.Eventually(t, "finished by the new controllers", func() bool {
 		d := f.get(t, "k")
 		return rolledOut(d) && d.Annotations[deployment.RevisionAnnotation] == "2"
 	})

@@ -18,17 +18,6 @@ import (
 	"github.com/skiff-io/skiff/testenv"
 )
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 type fixture struct {
 	env *testenv.Env
 	ctx context.Context
@@ -106,7 +95,7 @@ func TestBackgroundDeletesTheTree(t *testing.T) {
 	keep := f.create(t, owned("keep", false))
 	del(t, f, "a", meta.DeletePropagationBackground)
 	for _, n := range []string{"a", "b", "c", "d"} {
-		eventually(t, n+" deleted", f.gone(n))
+		testenv.Eventually(t, n+" deleted", f.gone(n))
 	}
 	f.exists(t, keep.Name)
 }
@@ -121,9 +110,9 @@ func TestForegroundWaitsForBlockingDependents(t *testing.T) {
 	f.create(t, owned("b", true, a))
 	f.create(t, owned("nonblocking", false, a))
 	del(t, f, "a", meta.DeletePropagationForeground)
-	eventually(t, "b deleted", f.gone("b"))
-	eventually(t, "non-blocking deleted", f.gone("nonblocking"))
-	eventually(t, "held marked", func() bool { return f.exists(t, "held").DeletionTimestamp != nil })
+	testenv.Eventually(t, "b deleted", f.gone("b"))
+	testenv.Eventually(t, "non-blocking deleted", f.gone("nonblocking"))
+	testenv.Eventually(t, "held marked", func() bool { return f.exists(t, "held").DeletionTimestamp != nil })
 	time.Sleep(200 * time.Millisecond)
 	owner := f.exists(t, "a") // waits for held
 	if owner.DeletionTimestamp == nil || len(owner.Finalizers) == 0 || owner.Finalizers[0] != meta.FinalizerDeleteDependents {
@@ -134,8 +123,8 @@ func TestForegroundWaitsForBlockingDependents(t *testing.T) {
 	if _, err := f.cms.Update(f.ctx, held, client.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "held deleted", f.gone("held"))
-	eventually(t, "owner deleted once nothing blocks it", f.gone("a"))
+	testenv.Eventually(t, "held deleted", f.gone("held"))
+	testenv.Eventually(t, "owner deleted once nothing blocks it", f.gone("a"))
 }
 
 func TestOrphanKeepsDependents(t *testing.T) {
@@ -146,8 +135,8 @@ func TestOrphanKeepsDependents(t *testing.T) {
 	f.create(t, owned("b", false, a))
 	f.create(t, owned("c", false, a, other))
 	del(t, f, "a", meta.DeletePropagationOrphan)
-	eventually(t, "owner deleted", f.gone("a"))
-	eventually(t, "references removed", func() bool {
+	testenv.Eventually(t, "owner deleted", f.gone("a"))
+	testenv.Eventually(t, "references removed", func() bool {
 		return len(f.exists(t, "b").OwnerReferences) == 0 && len(f.exists(t, "c").OwnerReferences) == 1
 	})
 	if c := f.exists(t, "c"); c.OwnerReferences[0].UID != other.UID {
@@ -162,12 +151,12 @@ func TestSurvivingOwnerKeepsDependent(t *testing.T) {
 	b := f.create(t, owned("b", false))
 	f.create(t, owned("both", false, a, b))
 	del(t, f, "a", meta.DeletePropagationBackground)
-	eventually(t, "reference to a dropped", func() bool {
+	testenv.Eventually(t, "reference to a dropped", func() bool {
 		refs := f.exists(t, "both").OwnerReferences
 		return len(refs) == 1 && refs[0].UID == b.UID
 	})
 	del(t, f, "b", meta.DeletePropagationBackground)
-	eventually(t, "deleted with its last owner", f.gone("both"))
+	testenv.Eventually(t, "deleted with its last owner", f.gone("both"))
 }
 
 // TestDanglingAtStartAndClusterScopedOwners: references to owners that never existed, or to an
@@ -189,15 +178,15 @@ func TestDanglingAtStartAndClusterScopedOwners(t *testing.T) {
 	f.create(t, owned("of-cluster-role", false, cr))
 
 	f.startGC(t)
-	eventually(t, "dependent of a ghost deleted", f.gone("orphan-of-ghost"))
-	eventually(t, "dependent of an older uid deleted", f.gone("wrong-uid"))
+	testenv.Eventually(t, "dependent of a ghost deleted", f.gone("orphan-of-ghost"))
+	testenv.Eventually(t, "dependent of an older uid deleted", f.gone("wrong-uid"))
 	time.Sleep(200 * time.Millisecond)
 	f.exists(t, "right-uid")
 	f.exists(t, "of-cluster-role")
 	if err := roles.Delete(f.ctx, "owner-role", client.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "dependent of a cluster-scoped owner deleted", f.gone("of-cluster-role"))
+	testenv.Eventually(t, "dependent of a cluster-scoped owner deleted", f.gone("of-cluster-role"))
 }
 
 // TestDeletingADeployment: the seed's objects, with their controllers; deleting the Deployment
@@ -242,11 +231,11 @@ func TestDeletingADeployment(t *testing.T) {
 				r, _ := client.For[*apps.ReplicaSet](f.c).Namespace("default").List(f.ctx, client.ListOptions{})
 				return len(r.Items), len(p.Items)
 			}
-			eventually(t, "3 pods", func() bool { r, p := count(); return r == 1 && p == 3 })
+			testenv.Eventually(t, "3 pods", func() bool { r, p := count(); return r == 1 && p == 3 })
 			if err := deps.Delete(f.ctx, "nginx", client.DeleteOptions{PropagationPolicy: &policy}); err != nil {
 				t.Fatal(err)
 			}
-			eventually(t, "everything gone", func() bool {
+			testenv.Eventually(t, "everything gone", func() bool {
 				r, p := count()
 				_, err := deps.Get(f.ctx, "nginx", client.GetOptions{})
 				return r == 0 && p == 0 && apierrors.IsNotFound(err)

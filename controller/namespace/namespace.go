@@ -23,10 +23,8 @@ import (
 // Name is the controller's name, in logs, metrics and leader election.
 const Name = "namespace"
 
-// EventRecorder records Events about objects; client/record's recorders are ones.
-type EventRecorder interface {
-	Eventf(obj meta.Object, eventType, reason, messageFmt string, args ...any)
-}
+// EventRecorder records Events; client/record's recorders are ones.
+type EventRecorder = controller.EventRecorder
 
 // Options tune the controller.
 type Options struct {
@@ -77,7 +75,7 @@ func New(c *client.Client, reg *api.Registry, nsInf *informer.Informer[*core.Nam
 		opts.Clock = clock.RealClock{}
 	}
 	if opts.Recorder == nil {
-		opts.Recorder = nopRecorder{}
+		opts.Recorder = controller.NopRecorder{}
 	}
 	r := &Reconciler{
 		c:          c,
@@ -98,10 +96,6 @@ func New(c *client.Client, reg *api.Registry, nsInf *informer.Informer[*core.Nam
 	}
 	return ctl, nil
 }
-
-type nopRecorder struct{}
-
-func (nopRecorder) Eventf(meta.Object, string, string, string, ...any) {}
 
 // deleting maps a namespace to its request only when it is being deleted: the controller has
 // nothing to do with the others.

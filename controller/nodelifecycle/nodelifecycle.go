@@ -13,7 +13,6 @@ import (
 	"github.com/skiff-io/skiff/api/coordination"
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/api/equality"
-	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/client"
 	"github.com/skiff-io/skiff/controller"
 	"github.com/skiff-io/skiff/informer"
@@ -44,10 +43,8 @@ const (
 	DefaultUnhealthyZoneThreshold    = 0.55
 )
 
-// EventRecorder records Events about objects; client/record's recorders are ones.
-type EventRecorder interface {
-	Eventf(obj meta.Object, eventType, reason, messageFmt string, args ...any)
-}
+// EventRecorder records Events; client/record's recorders are ones.
+type EventRecorder = controller.EventRecorder
 
 // Options tune the controller. Zero values take the defaults above.
 type Options struct {
@@ -113,13 +110,9 @@ func (o *Options) defaults() {
 		o.Clock = clock.RealClock{}
 	}
 	if o.Recorder == nil {
-		o.Recorder = nopRecorder{}
+		o.Recorder = controller.NopRecorder{}
 	}
 }
-
-type nopRecorder struct{}
-
-func (nopRecorder) Eventf(meta.Object, string, string, string, ...any) {}
 
 // podNodeIndex indexes pods by the node they are bound to.
 const podNodeIndex = "spec.nodeName"

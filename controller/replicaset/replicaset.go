@@ -37,10 +37,8 @@ import (
 // Name is the controller's name, in logs, metrics and leader election.
 const Name = "replicaset"
 
-// EventRecorder records Events about objects; client/record's recorders are ones.
-type EventRecorder interface {
-	Eventf(obj meta.Object, eventType, reason, messageFmt string, args ...any)
-}
+// EventRecorder records Events; client/record's recorders are ones.
+type EventRecorder = controller.EventRecorder
 
 // Options tune the controller.
 type Options struct {
@@ -80,7 +78,7 @@ func New(c *client.Client, rsInf *informer.Informer[*apps.ReplicaSet], podInf *i
 		opts.Clock = clock.RealClock{}
 	}
 	if opts.Recorder == nil {
-		opts.Recorder = nopRecorder{}
+		opts.Recorder = controller.NopRecorder{}
 	}
 	r := &Reconciler{
 		pods:   client.For[*core.Pod](c),
@@ -109,10 +107,6 @@ func New(c *client.Client, rsInf *informer.Informer[*apps.ReplicaSet], podInf *i
 	r.ctl.WaitFor(reg.HasSynced, podInf.HasSynced)
 	return r.ctl, nil
 }
-
-type nopRecorder struct{}
-
-func (nopRecorder) Eventf(meta.Object, string, string, string, ...any) {}
 
 func key(ns, name string) string { return ns + "/" + name }
 

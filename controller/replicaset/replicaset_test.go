@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/apiserver"
 	"github.com/skiff-io/skiff/client"
+	"github.com/skiff-io/skiff/client/record"
 	"github.com/skiff-io/skiff/controller"
 	"github.com/skiff-io/skiff/controller/replicaset"
 	"github.com/skiff-io/skiff/controller/workqueue"
@@ -24,47 +24,12 @@ import (
 	"github.com/skiff-io/skiff/testenv"
 )
 
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
-// events records what the controller reports.
-type events struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (e *events) Eventf(obj meta.Object, typ, reason, format string, args ...any) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.list = append(e.list, typ+" "+reason+" "+fmt.Sprintf(format, args...))
-}
-
-func (e *events) count(prefix string) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := 0
-	for _, s := range e.list {
-		if strings.HasPrefix(s, prefix) {
-			n++
-		}
-	}
-	return n
-}
-
 type fixture struct {
 	env  *testenv.Env
 	ctx  context.Context
 	pods *client.Resource[*core.Pod]
 	rss  *client.Resource[*apps.ReplicaSet]
-	ev   *events
+	ev   *record.ListRecorder
 }
 
 // start runs the controller; podSource, when set, wraps the pod informer's source.
@@ -80,7 +45,7 @@ func start(t *testing.T, opts testenv.Options, podSource func(informer.Source[*c
 	}
 	podInf := informer.New(psrc, informer.Options[*core.Pod]{})
 	rsInf := informer.New(informer.FromResource(rss, nil), informer.Options[*apps.ReplicaSet]{})
-	ev := &events{}
+	ev := &record.ListRecorder{}
 	var ro replicaset.Options
 	if len(ropts) > 0 {
 		ro = ropts[0]
@@ -176,8 +141,8 @@ func TestScaleUpAndDown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "5 pods", func() bool { return len(f.active(t, "app=web")) == 5 })
-	eventually(t, "status counts 5", func() bool {
+	testenv.Eventually(t, "5 pods", func() bool { return len(f.active(t, "app=web")) == 5 })
+	testenv.Eventually(t, "status counts 5", func() bool {
 		st := f.status(t, "web")
 		return st.Replicas == 5 && st.FullyLabeledReplicas == 5 && st.ObservedGeneration == rs.Generation
 	})
@@ -190,7 +155,7 @@ func TestScaleUpAndDown(t *testing.T) {
 			t.Errorf("pod %s labels %v", p.Name, p.Labels)
 		}
 	}
-	if n := f.ev.count("Normal SuccessfulCreate Created pod: web-"); n != 5 {
+	if n := f.ev.Count("Normal SuccessfulCreate Created pod: web-"); n != 5 {
 		t.Errorf("%d SuccessfulCreate events", n)
 	}
 
@@ -200,12 +165,12 @@ func TestScaleUpAndDown(t *testing.T) {
 	f.markReady(t, pods[0], "a")
 	f.markReady(t, pods[1], "a")
 	f.markReady(t, pods[2], "b")
-	eventually(t, "3 ready", func() bool { return f.status(t, "web").ReadyReplicas == 3 })
+	testenv.Eventually(t, "3 ready", func() bool { return f.status(t, "web").ReadyReplicas == 3 })
 	if st := f.status(t, "web"); st.AvailableReplicas != 3 {
 		t.Errorf("available %d", st.AvailableReplicas)
 	}
 	f.scale(t, "web", 3)
-	eventually(t, "3 pods", func() bool { return len(f.active(t, "app=web")) == 3 })
+	testenv.Eventually(t, "3 pods", func() bool { return len(f.active(t, "app=web")) == 3 })
 	for _, p := range f.active(t, "app=web") {
 		if p.Spec.NodeName == "" {
 			t.Errorf("unscheduled pod %s survived the scale-down", p.Name)
@@ -213,7 +178,7 @@ func TestScaleUpAndDown(t *testing.T) {
 	}
 	// Then to 2: of the ready pods, one of the two sharing node a goes.
 	f.scale(t, "web", 2)
-	eventually(t, "2 pods", func() bool { return len(f.active(t, "app=web")) == 2 })
+	testenv.Eventually(t, "2 pods", func() bool { return len(f.active(t, "app=web")) == 2 })
 	nodes := map[string]int{}
 	for _, p := range f.active(t, "app=web") {
 		nodes[p.Spec.NodeName]++
@@ -221,8 +186,8 @@ func TestScaleUpAndDown(t *testing.T) {
 	if nodes["a"] != 1 || nodes["b"] != 1 {
 		t.Errorf("survivors on nodes %v, want one on a and one on b", nodes)
 	}
-	eventually(t, "status 2", func() bool { st := f.status(t, "web"); return st.Replicas == 2 && st.ReadyReplicas == 2 })
-	if n := f.ev.count("Normal SuccessfulDelete"); n != 3 {
+	testenv.Eventually(t, "status 2", func() bool { st := f.status(t, "web"); return st.Replicas == 2 && st.ReadyReplicas == 2 })
+	if n := f.ev.Count("Normal SuccessfulDelete"); n != 3 {
 		t.Errorf("%d SuccessfulDelete events", n)
 	}
 
@@ -231,7 +196,7 @@ func TestScaleUpAndDown(t *testing.T) {
 	if err := f.pods.Delete(f.ctx, victim.Name, client.DeleteOptions{GracePeriodSeconds: new(int64)}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "replacement", func() bool {
+	testenv.Eventually(t, "replacement", func() bool {
 		ps := f.active(t, "app=web")
 		return len(ps) == 2 && ps[0].Name != victim.Name && ps[1].Name != victim.Name
 	})
@@ -250,7 +215,7 @@ func TestAdoptAndRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "3 pods", func() bool { return len(f.active(t, "app=db")) == 3 })
+	testenv.Eventually(t, "3 pods", func() bool { return len(f.active(t, "app=db")) == 3 })
 	p, err := f.pods.Get(f.ctx, "orphan", client.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -258,10 +223,10 @@ func TestAdoptAndRelease(t *testing.T) {
 	if ref := p.ControllerRef(); ref == nil || ref.UID != rs.UID {
 		t.Fatalf("orphan not adopted: %+v", p.OwnerReferences)
 	}
-	if n := f.ev.count("Normal SuccessfulCreate"); n != 2 {
+	if n := f.ev.Count("Normal SuccessfulCreate"); n != 2 {
 		t.Errorf("%d pods created, want 2 next to the adopted one", n)
 	}
-	eventually(t, "fully labeled 2 of 3", func() bool {
+	testenv.Eventually(t, "fully labeled 2 of 3", func() bool {
 		st := f.status(t, "db")
 		return st.Replicas == 3 && st.FullyLabeledReplicas == 2 // the orphan lacks tier=x
 	})
@@ -271,11 +236,11 @@ func TestAdoptAndRelease(t *testing.T) {
 	if _, err := f.pods.Update(f.ctx, p, client.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "released", func() bool {
+	testenv.Eventually(t, "released", func() bool {
 		p, err := f.pods.Get(f.ctx, "orphan", client.GetOptions{})
 		return err == nil && len(p.OwnerReferences) == 0
 	})
-	eventually(t, "replaced", func() bool { return len(f.active(t, "app=db")) == 3 })
+	testenv.Eventually(t, "replaced", func() bool { return len(f.active(t, "app=db")) == 3 })
 }
 
 // TestNoOverCreationWithLaggingCache runs the controller on a pod informer whose events arrive
@@ -307,19 +272,19 @@ func TestNoOverCreationWithLaggingCache(t *testing.T) {
 	if _, err := f.rss.Create(f.ctx, newRS("lag", 20), client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "20 pods", func() bool { return len(f.active(t, "app=lag")) == 20 })
-	eventually(t, "status 20", func() bool { return f.status(t, "lag").Replicas == 20 })
+	testenv.Eventually(t, "20 pods", func() bool { return len(f.active(t, "app=lag")) == 20 })
+	testenv.Eventually(t, "status 20", func() bool { return f.status(t, "lag").Replicas == 20 })
 	time.Sleep(time.Second) // several informer delays: a mistaken extra creation would show now
 	if n := len(f.active(t, "app=lag")); n != 20 || most.Load() != 20 {
 		t.Fatalf("%d pods now, %d at most: want exactly 20", n, most.Load())
 	}
 	f.scale(t, "lag", 5)
-	eventually(t, "5 pods", func() bool { return len(f.active(t, "app=lag")) == 5 })
+	testenv.Eventually(t, "5 pods", func() bool { return len(f.active(t, "app=lag")) == 5 })
 	time.Sleep(time.Second)
 	if n := len(f.active(t, "app=lag")); n != 5 {
 		t.Fatalf("%d pods after scaling to 5 on a lagging cache", n)
 	}
-	if n := f.ev.count("Normal SuccessfulDelete"); n != 15 {
+	if n := f.ev.Count("Normal SuccessfulDelete"); n != 15 {
 		t.Fatalf("%d deletions, want 15", n)
 	}
 }
@@ -352,7 +317,7 @@ func TestSlowStart(t *testing.T) {
 	if _, err := f.rss.Create(f.ctx, newRS("slow", 100), client.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "ReplicaFailure", func() bool {
+	testenv.Eventually(t, "ReplicaFailure", func() bool {
 		for _, c := range f.status(t, "slow").Conditions {
 			if c.Type == apps.ReplicaSetReplicaFailure && c.Status == core.ConditionTrue && c.Reason == "FailedCreate" && strings.Contains(c.Message, "exceeded quota") {
 				return true
@@ -369,7 +334,7 @@ func TestSlowStart(t *testing.T) {
 	if n := len(f.active(t, "app=slow")); n != 3 {
 		t.Errorf("%d pods", n)
 	}
-	if f.ev.count("Warning FailedCreate") == 0 {
+	if f.ev.Count("Warning FailedCreate") == 0 {
 		t.Error("no FailedCreate event")
 	}
 }

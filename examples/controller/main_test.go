@@ -2,7 +2,6 @@ package main
 
 import (
 	"testing"
-	"time"
 
 	"github.com/skiff-io/skiff/api"
 	"github.com/skiff-io/skiff/api/apierrors"
@@ -38,7 +37,7 @@ func TestGreetingController(t *testing.T) {
 		t.Fatal(err)
 	}
 	cms := client.For[*core.ConfigMap](c).Namespace("default")
-	eventually(t, "greeted", func() bool {
+	testenv.Eventually(t, "greeted", func() bool {
 		g, err := greetings.Get(env.Context, "world", client.GetOptions{})
 		cm, cerr := cms.Get(env.Context, "greeting-world", client.GetOptions{})
 		return err == nil && cerr == nil && g.Status.Message == "Hello, world!" && cm.Data["message"] == "Hello, world!"
@@ -50,7 +49,7 @@ func TestGreetingController(t *testing.T) {
 	if _, err := greetings.Update(env.Context, g, client.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "greeted again", func() bool {
+	testenv.Eventually(t, "greeted again", func() bool {
 		cm, err := cms.Get(env.Context, "greeting-world", client.GetOptions{})
 		return err == nil && cm.Data["message"] == "Hello, skiff!"
 	})
@@ -59,19 +58,8 @@ func TestGreetingController(t *testing.T) {
 	if err := greetings.Delete(env.Context, "world", client.DeleteOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "ConfigMap collected", func() bool {
+	testenv.Eventually(t, "ConfigMap collected", func() bool {
 		_, err := cms.Get(env.Context, "greeting-world", client.GetOptions{})
 		return apierrors.IsNotFound(err)
 	})
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting: %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
