@@ -1,0 +1,100 @@
+package framework
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+)
+
+// PluginFactory makes a plugin. args are the plugin's arguments from the scheduler's configuration
+// (the pluginConfig entry's args, as JSON; nil when there are none), which the plugin decodes
+// into its own type.
+type PluginFactory func(ctx context.Context, args json.RawMessage, h Handle) (Plugin, error)
+
+// Registry maps plugin names to factories.
+type Registry map[string]PluginFactory
+
+// Register adds a factory; a name already taken is an error.
+func (r Registry) Register(name string, f PluginFactory) error {
+	if _, ok := r[name]; ok {
+		return fmt.Errorf("framework: a plugin named %q is already registered", name)
+	}
+	r[name] = f
+	return nil
+}
+
+// Merge adds every factory of o (out-of-tree plugins, beside the defaults).
+func (r Registry) Merge(o Registry) error {
+	for name, f := range o {
+		if err := r.Register(name, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DecodeArgs decodes a plugin's args into out, strictly; nil args leave out as it is (its
+// defaults).
+func DecodeArgs(args json.RawMessage, out any) error {
+	if len(args) == 0 || string(args) == "null" {
+		return nil
+	}
+	dec := json.NewDecoder(bytesReader(args))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(out); err != nil {
+		return fmt.Errorf("plugin args: %w", err)
+	}
+	return nil
+}
+
+// NewParallelizer returns a Parallelizer with n workers (16, Kubernetes' default, when n <= 0).
+func NewParallelizer(n int) Parallelizer {
+	if n <= 0 {
+		n = 16
+	}
+	return parallelizer(n)
+}
+
+type parallelizer int
+
+// Until calls do for every piece, on up to p goroutines, handing out pieces in chunks so that
+// goroutines do not fight over one counter; it stops handing out pieces when ctx is done.
+func (p parallelizer) Until(ctx context.Context, pieces int, do func(i int)) {
+	if pieces <= 0 {
+		return
+	}
+	workers := min(int(p), pieces)
+	chunk := max(1, min(pieces/(workers*4), 64))
+	if workers == 1 {
+		for i := range pieces {
+			if ctx.Err() != nil {
+				return
+			}
+			do(i)
+		}
+		return
+	}
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				mu.Lock()
+				start := next
+				next += chunk
+				mu.Unlock()
+				if start >= pieces {
+					return
+				}
+				for i := start; i < min(start+chunk, pieces); i++ {
+					do(i)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
