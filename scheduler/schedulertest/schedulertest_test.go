@@ -36,7 +36,10 @@ func TestKit(t *testing.T) {
 			schedulertest.MakeNode().Name("big").Capacity(map[core.ResourceName]string{"cpu": "4"}).Label("zone", "a").Obj(),
 		})
 	pod := schedulertest.MakePod().Name("p").Req(map[core.ResourceName]string{"cpu": "1"}).Obj()
-	if pod.UID != "p-uid" || pod.Namespace != "default" || func() bool { q := pod.Spec.Containers[0].Resources.Requests[core.ResourceCPU]; return q.MilliValue() != 1000 }() {
+	if pod.UID != "p-uid" || pod.Namespace != "default" || func() bool {
+		q := pod.Spec.Containers[0].Resources.Requests[core.ResourceCPU]
+		return q.MilliValue() != 1000
+	}() {
 		t.Fatalf("pod %+v", pod)
 	}
 	big, _ := snap.Get("big")
