@@ -165,3 +165,12 @@ func (s *Status) Equal(o *Status) bool {
 	}
 	return true
 }
+
+// WithError attaches the error behind the status, which AsError returns (and errors.As finds),
+// and whose message is the reason when the status has none.
+func (s *Status) WithError(err error) *Status {
+	if s != nil {
+		s.err = err
+	}
+	return s
+}
