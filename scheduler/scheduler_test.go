@@ -14,6 +14,7 @@ import (
 	"github.com/skiff-io/skiff/scheduler/framework"
 	"github.com/skiff-io/skiff/scheduler/framework/runtime"
 	"github.com/skiff-io/skiff/scheduler/plugins/defaultbinder"
+	"github.com/skiff-io/skiff/scheduler/plugins/defaultpreemption"
 	"github.com/skiff-io/skiff/scheduler/schedulertest"
 	"github.com/skiff-io/skiff/testenv"
 )
@@ -167,4 +168,86 @@ func TestProfilesMustBeValid(t *testing.T) {
 	if _, err := scheduler.New(context.Background(), nil, nil, scheduler.Options{Profiles: []runtime.Profile{prof, prof}, Registry: reg}); err == nil {
 		t.Error("two profiles with one name")
 	}
+}
+
+// TestPreemption: a high-priority pod that fits nowhere evicts a lower-priority one, is nominated
+// for its node, and is scheduled there once the victim is gone.
+func TestPreemption(t *testing.T) {
+	env := testenv.Start(t, testenv.Options{})
+	ctx := env.Context
+	c := env.Client()
+	if _, err := client.For[*core.Node](c).Create(ctx, cpuNode("only", "2"), client.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	reg, prof := testProfile()
+	if err := reg.Register(defaultpreemption.Name, defaultpreemption.New); err != nil {
+		t.Fatal(err)
+	}
+	prof.Plugins[runtime.PostFilter] = []runtime.PluginRef{{Name: defaultpreemption.Name}}
+	rec := &record.ListRecorder{}
+	f := informer.NewFactory(c, informer.FactoryOptions{})
+	s, err := scheduler.New(ctx, c, f, scheduler.Options{Profiles: []runtime.Profile{prof}, Registry: reg, Recorder: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Start(ctx)
+	go s.Run(ctx)
+	pods := client.For[*core.Pod](c).Namespace("default")
+	low := cpuPod("low", "1500m")
+	low.Spec.Priority = new(int32)
+	if _, err := pods.Create(ctx, low, client.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "low bound", func() bool { p, _ := pods.Get(ctx, "low", client.GetOptions{}); return p.Spec.NodeName == "only" })
+	high := cpuPod("high", "1")
+	hp := int32(1000)
+	high.Spec.Priority = &hp
+	if _, err := pods.Create(ctx, high, client.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The victim is bound, so the server deletes it gracefully: it is marked, with the reason, and
+	// the preemptor is nominated for its node.
+	testenv.Eventually(t, "low marked for deletion, high nominated", func() bool {
+		l, _ := pods.Get(ctx, "low", client.GetOptions{})
+		h, _ := pods.Get(ctx, "high", client.GetOptions{})
+		cnd := l.Condition(core.DisruptionTarget)
+		return l.DeletionTimestamp != nil && cnd != nil && cnd.Reason == "PreemptionByScheduler" && h.Status.NominatedNodeName == "only"
+	})
+	if p, _ := pods.Get(ctx, "high", client.GetOptions{}); p.Spec.NodeName != "" {
+		t.Fatal("high was bound while its victim still ran")
+	}
+	// Its kubelet stops it (here: the test deletes it at once); high is placed in its room.
+	if err := pods.Delete(ctx, "low", client.DeleteOptions{GracePeriodSeconds: new(int64)}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "high bound after preempting low", func() bool {
+		p, _ := pods.Get(ctx, "high", client.GetOptions{})
+		return p.Spec.NodeName == "only"
+	})
+	if rec.Count("Normal Preempted Preempted by pod") != 1 {
+		t.Errorf("events %v", rec.Events())
+	}
+	if !strings.Contains(strings.Join(rec.Events(), "\n"), "Warning FailedScheduling 0/1 nodes are available: 1 Insufficient cpu.") {
+		t.Errorf("events %v", rec.Events())
+	}
+
+	// A pod that may not preempt, or that nothing can make room for, gets the reason.
+	never := core.PreemptNever
+	np := cpuPod("polite", "2")
+	np.Spec.Priority = &hp
+	np.Spec.PreemptionPolicy = &never
+	if _, err := pods.Create(ctx, np, client.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "not eligible", func() bool {
+		return rec.Count("Warning FailedScheduling 0/1 nodes are available: 1 Insufficient cpu. not eligible due to preemptionPolicy=Never.") > 0
+	})
+	huge := cpuPod("huge", "4")
+	huge.Spec.Priority = &hp
+	if _, err := pods.Create(ctx, huge, client.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "no victims", func() bool {
+		return rec.Count("Warning FailedScheduling 0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.") > 0
+	})
 }

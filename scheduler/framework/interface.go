@@ -264,3 +264,14 @@ type Handle interface {
 type Parallelizer interface {
 	Until(ctx context.Context, pieces int, do func(i int))
 }
+
+// PluginsRunner lets a plugin run the profile's other plugins, as preemption does to simulate
+// removing pods: the framework's Handle implements it.
+type PluginsRunner interface {
+	// RunFilterPlugins runs every Filter plugin on a node.
+	RunFilterPlugins(ctx context.Context, state *CycleState, pod *core.Pod, nodeInfo *NodeInfo) *Status
+	// RunPreFilterExtensionAddPod and RunPreFilterExtensionRemovePod update every PreFilter
+	// plugin's state as if a pod were added to, or removed from, a node.
+	RunPreFilterExtensionAddPod(ctx context.Context, state *CycleState, podToSchedule *core.Pod, podInfoToAdd *PodInfo, nodeInfo *NodeInfo) *Status
+	RunPreFilterExtensionRemovePod(ctx context.Context, state *CycleState, podToSchedule *core.Pod, podInfoToRemove *PodInfo, nodeInfo *NodeInfo) *Status
+}

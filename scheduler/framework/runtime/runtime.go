@@ -592,3 +592,37 @@ func (f *Framework) RunPostBindPlugins(ctx context.Context, state *framework.Cyc
 		pl.PostBind(ctx, state, pod, node)
 	}
 }
+
+// RunPreFilterExtensionAddPod tells every PreFilter plugin with extensions that a pod is added to
+// a node, in a simulation.
+func (f *Framework) RunPreFilterExtensionAddPod(ctx context.Context, state *framework.CycleState, pod *core.Pod, add *framework.PodInfo, ni *framework.NodeInfo) *framework.Status {
+	for _, pl := range f.preFilter {
+		if state.SkipFilterPlugins[pl.Name()] {
+			continue
+		}
+		if ext := pl.PreFilterExtensions(); ext != nil {
+			if st := ext.AddPod(ctx, state, pod, add, ni); !st.IsSuccess() {
+				return framework.AsStatus(fmt.Errorf("running AddPod on PreFilter plugin %q: %w", pl.Name(), st.AsError()))
+			}
+		}
+	}
+	return nil
+}
+
+// RunPreFilterExtensionRemovePod tells every PreFilter plugin with extensions that a pod is
+// removed from a node, in a simulation.
+func (f *Framework) RunPreFilterExtensionRemovePod(ctx context.Context, state *framework.CycleState, pod *core.Pod, rm *framework.PodInfo, ni *framework.NodeInfo) *framework.Status {
+	for _, pl := range f.preFilter {
+		if state.SkipFilterPlugins[pl.Name()] {
+			continue
+		}
+		if ext := pl.PreFilterExtensions(); ext != nil {
+			if st := ext.RemovePod(ctx, state, pod, rm, ni); !st.IsSuccess() {
+				return framework.AsStatus(fmt.Errorf("running RemovePod on PreFilter plugin %q: %w", pl.Name(), st.AsError()))
+			}
+		}
+	}
+	return nil
+}
+
+var _ framework.PluginsRunner = (*Framework)(nil)
