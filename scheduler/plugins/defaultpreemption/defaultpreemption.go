@@ -269,7 +269,7 @@ func (p *Preemption) evict(ctx context.Context, preemptor *core.Pod, c candidate
 	for _, v := range c.victims {
 		patch, _ := json.Marshal(map[string]any{"status": map[string]any{"conditions": []any{map[string]any{
 			"type": core.DisruptionTarget, "status": core.ConditionTrue, "reason": "PreemptionByScheduler",
-			"message": fmt.Sprintf("%s: preempting to accommodate a higher priority pod", core.DefaultSchedulerName),
+			"message":            fmt.Sprintf("%s: preempting to accommodate a higher priority pod", core.DefaultSchedulerName),
 			"lastTransitionTime": meta.Now(),
 		}}}})
 		if _, err := pods.Namespace(v.Namespace).Patch(ctx, v.Name, client.StrategicMergePatchType, patch, client.PatchOptions{}, "status"); err != nil && !apierrors.IsNotFound(err) {
