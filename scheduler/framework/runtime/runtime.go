@@ -35,6 +35,9 @@ const (
 	PreBind    = "preBind"
 	Bind       = "bind"
 	PostBind   = "postBind"
+	// MultiPoint enables a plugin at every extension point it implements, after the plugins
+	// configured at that point explicitly.
+	MultiPoint = "multiPoint"
 )
 
 // ExtensionPoints lists them in the order of a cycle.
@@ -50,6 +53,8 @@ type PluginRef struct {
 type Profile struct {
 	SchedulerName string
 	Plugins       map[string][]PluginRef
+	// Disabled names, per extension point, the multiPoint plugins not to enable there ("*": any).
+	Disabled map[string]map[string]bool
 	Args          map[string]json.RawMessage
 	// PercentageOfNodesToScore overrides the scheduler's (0: adaptive, as Kubernetes).
 	PercentageOfNodesToScore int32
@@ -107,7 +112,7 @@ func New(ctx context.Context, reg framework.Registry, p Profile, opts Options) (
 	}
 	f := &Framework{profile: p, opts: opts, par: framework.NewParallelizer(opts.Parallelism),
 		plugins: map[string]framework.Plugin{}, weights: map[string]int64{}, waiting: newWaitingPods()}
-	for _, ep := range ExtensionPoints {
+	for _, ep := range append(slices.Clone(ExtensionPoints), MultiPoint) {
 		for _, ref := range p.Plugins[ep] {
 			if _, ok := f.plugins[ref.Name]; ok {
 				continue
@@ -124,7 +129,20 @@ func New(ctx context.Context, reg framework.Registry, p Profile, opts Options) (
 		}
 	}
 	for _, ep := range ExtensionPoints {
+		explicit := map[string]bool{}
 		for _, ref := range p.Plugins[ep] {
+			explicit[ref.Name] = true
+			if err := f.add(ep, ref); err != nil {
+				return nil, fmt.Errorf("profile %q: %w", p.SchedulerName, err)
+			}
+		}
+		for _, ref := range p.Plugins[MultiPoint] {
+			if explicit[ref.Name] || p.Disabled[ep][ref.Name] || p.Disabled[ep]["*"] || !implements(ep, f.plugins[ref.Name]) {
+				continue
+			}
+			if ep == QueueSort && f.queueSort != nil {
+				continue
+			}
 			if err := f.add(ep, ref); err != nil {
 				return nil, fmt.Errorf("profile %q: %w", p.SchedulerName, err)
 			}
@@ -230,6 +248,38 @@ func (f *Framework) add(ep string, ref PluginRef) error {
 		return fmt.Errorf("unknown extension point %q", ep)
 	}
 	return nil
+}
+
+// implements reports whether a plugin implements an extension point.
+func implements(ep string, pl framework.Plugin) bool {
+	var ok bool
+	switch ep {
+	case PreEnqueue:
+		_, ok = pl.(framework.PreEnqueuePlugin)
+	case QueueSort:
+		_, ok = pl.(framework.QueueSortPlugin)
+	case PreFilter:
+		_, ok = pl.(framework.PreFilterPlugin)
+	case Filter:
+		_, ok = pl.(framework.FilterPlugin)
+	case PostFilter:
+		_, ok = pl.(framework.PostFilterPlugin)
+	case PreScore:
+		_, ok = pl.(framework.PreScorePlugin)
+	case Score:
+		_, ok = pl.(framework.ScorePlugin)
+	case Reserve:
+		_, ok = pl.(framework.ReservePlugin)
+	case Permit:
+		_, ok = pl.(framework.PermitPlugin)
+	case PreBind:
+		_, ok = pl.(framework.PreBindPlugin)
+	case Bind:
+		_, ok = pl.(framework.BindPlugin)
+	case PostBind:
+		_, ok = pl.(framework.PostBindPlugin)
+	}
+	return ok
 }
 
 type nopRecorder struct{}
