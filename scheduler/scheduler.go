@@ -188,6 +188,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return ctx.Err()
 	}
 	s.log.Info("started", "profiles", len(s.profiles))
+	if s.opts.Metrics != nil {
+		go s.reportPending(ctx)
+	}
 	for ctx.Err() == nil {
 		s.ScheduleOne(ctx)
 	}
@@ -589,5 +592,19 @@ func (s *Scheduler) setUnschedulable(ctx context.Context, pod *core.Pod, reason,
 	_, err = s.pods.Namespace(pod.Namespace).Patch(ctx, pod.Name, client.StrategicMergePatchType, patch, client.PatchOptions{}, "status")
 	if err != nil && ctx.Err() == nil {
 		s.log.V(1).Info("could not update the pod's status", "pod", pod.Namespace+"/"+pod.Name, "err", err.Error())
+	}
+}
+
+// reportPending publishes the queue's lengths every second.
+func (s *Scheduler) reportPending(ctx context.Context) {
+	t := s.opts.Clock.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C():
+			s.opts.Metrics.PendingPods(s.queue.PendingPods())
+		}
 	}
 }
