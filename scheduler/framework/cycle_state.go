@@ -22,8 +22,9 @@ var ErrNotFound = errors.New("framework: not found")
 // CycleState is what the plugins of one scheduling cycle share. It is safe for concurrent use:
 // Filter and Score run in parallel over nodes.
 type CycleState struct {
-	mu      sync.RWMutex
-	storage map[StateKey]StateData
+	// storage is a sync.Map, as Kubernetes': Filter and Score read it for every node from many
+	// workers, and entries are written once per cycle.
+	storage sync.Map
 	// SkipFilterPlugins and SkipScorePlugins are the plugins that answered Skip at PreFilter and
 	// PreScore; the framework does not call them for this pod.
 	SkipFilterPlugins map[string]bool
@@ -32,44 +33,33 @@ type CycleState struct {
 
 // NewCycleState returns an empty state.
 func NewCycleState() *CycleState {
-	return &CycleState{storage: map[StateKey]StateData{}}
+	return &CycleState{}
 }
 
 // Read returns the data under key, or ErrNotFound.
 func (c *CycleState) Read(key StateKey) (StateData, error) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	if v, ok := c.storage[key]; ok {
-		return v, nil
+	if v, ok := c.storage.Load(key); ok {
+		return v.(StateData), nil
 	}
 	return nil, ErrNotFound
 }
 
 // Write stores data under key.
-func (c *CycleState) Write(key StateKey, data StateData) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.storage[key] = data
-}
+func (c *CycleState) Write(key StateKey, data StateData) { c.storage.Store(key, data) }
 
 // Delete removes key.
-func (c *CycleState) Delete(key StateKey) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.storage, key)
-}
+func (c *CycleState) Delete(key StateKey) { c.storage.Delete(key) }
 
 // Clone copies the state, each entry by its Clone.
 func (c *CycleState) Clone() *CycleState {
 	if c == nil {
 		return nil
 	}
-	c.mu.RLock()
-	defer c.mu.RUnlock()
 	out := NewCycleState()
-	for k, v := range c.storage {
-		out.storage[k] = v.Clone()
-	}
+	c.storage.Range(func(k, v any) bool {
+		out.storage.Store(k, v.(StateData).Clone())
+		return true
+	})
 	out.SkipFilterPlugins = cloneSet(c.SkipFilterPlugins)
 	out.SkipScorePlugins = cloneSet(c.SkipScorePlugins)
 	return out

@@ -34,6 +34,25 @@ func NewSnapshot(pods []*core.Pod, nodes []*core.Node) *Snapshot {
 			ni.AddPod(p)
 		}
 	}
+	// Image states, as the scheduler's cache keeps them: each image's size, and how many nodes
+	// have it.
+	count := map[string]int{}
+	for _, n := range nodes {
+		for _, img := range n.Status.Images {
+			for _, name := range img.Names {
+				count[name]++
+			}
+		}
+	}
+	for _, n := range nodes {
+		states := map[string]*ImageStateSummary{}
+		for _, img := range n.Status.Images {
+			for _, name := range img.Names {
+				states[name] = &ImageStateSummary{Size: img.SizeBytes, NumNodes: count[name]}
+			}
+		}
+		s.NodeInfoMap[n.Name].ImageStates = states
+	}
 	s.Index()
 	return s
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -56,11 +57,18 @@ func (r *Resource) Add(rl core.ResourceList) {
 		case core.ResourcePods:
 			r.AllowedPodNumber += q.Value()
 		default:
-			if core.IsExtendedResourceName(name) || core.IsHugePageResourceName(name) {
+			if isScalarResourceName(name) {
 				r.AddScalar(name, q.Value())
 			}
 		}
 	}
+}
+
+// isScalarResourceName: resources counted one by one, as Kubernetes' scheduler counts them:
+// extended resources, huge pages, kubernetes.io-prefixed native resources and attachable volumes.
+func isScalarResourceName(name core.ResourceName) bool {
+	return core.IsExtendedResourceName(name) || core.IsHugePageResourceName(name) ||
+		strings.Contains(string(name), "kubernetes.io/") || strings.HasPrefix(string(name), "attachable-volumes-")
 }
 
 // AddScalar adds to an extended resource.
@@ -493,4 +501,30 @@ type QueuedPodInfo struct {
 	PendingPlugins map[string]bool
 	// Gated: a PreEnqueue plugin keeps the pod out of the active queue.
 	Gated bool
+}
+
+// DefaultNormalizeScore scales scores onto [0, maxPriority] by the highest one (all zero stays
+// zero), and reverses them (maxPriority − score) when reverse is set, as Kubernetes' helper of the
+// same name: for plugins whose raw score counts something bad.
+func DefaultNormalizeScore(maxPriority int64, reverse bool, scores NodeScoreList) *Status {
+	var highest int64
+	for _, s := range scores {
+		highest = max(highest, s.Score)
+	}
+	if highest == 0 {
+		if reverse {
+			for i := range scores {
+				scores[i].Score = maxPriority
+			}
+		}
+		return nil
+	}
+	for i := range scores {
+		s := maxPriority * scores[i].Score / highest
+		if reverse {
+			s = maxPriority - s
+		}
+		scores[i].Score = s
+	}
+	return nil
 }

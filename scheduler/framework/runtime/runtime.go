@@ -55,7 +55,7 @@ type Profile struct {
 	Plugins       map[string][]PluginRef
 	// Disabled names, per extension point, the multiPoint plugins not to enable there ("*": any).
 	Disabled map[string]map[string]bool
-	Args          map[string]json.RawMessage
+	Args     map[string]json.RawMessage
 	// PercentageOfNodesToScore overrides the scheduler's (0: adaptive, as Kubernetes).
 	PercentageOfNodesToScore int32
 }

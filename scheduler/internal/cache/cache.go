@@ -175,6 +175,19 @@ func (c *Cache) addImages(node *core.Node, ni *framework.NodeInfo) {
 	ni.ImageStates = states
 }
 
+// imageSummaries are a node's images with their current node counts.
+func (c *Cache) imageSummaries(node *core.Node) map[string]*framework.ImageStateSummary {
+	out := make(map[string]*framework.ImageStateSummary, len(node.Status.Images))
+	for _, img := range node.Status.Images {
+		for _, name := range img.Names {
+			if st, ok := c.images[name]; ok {
+				out[name] = &framework.ImageStateSummary{Size: img.SizeBytes, NumNodes: len(st.nodes)}
+			}
+		}
+	}
+	return out
+}
+
 func (c *Cache) removeImages(node *core.Node) {
 	for _, img := range node.Status.Images {
 		for _, name := range img.Names {
@@ -393,6 +406,8 @@ func (c *Cache) UpdateSnapshot(snap *framework.Snapshot) {
 			continue
 		}
 		cp := it.info.Snapshot()
+		// Image counts as they are now, not as they were when this node last changed.
+		cp.ImageStates = c.imageSummaries(node)
 		if cur, ok := snap.NodeInfoMap[node.Name]; ok {
 			if len(cur.PodsWithAffinity) != len(cp.PodsWithAffinity) || len(cur.PodsWithRequiredAntiAffinity) != len(cp.PodsWithRequiredAntiAffinity) {
 				affinityChanged = true
