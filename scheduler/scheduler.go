@@ -115,7 +115,7 @@ func New(ctx context.Context, c *client.Client, f *informer.Factory, opts Option
 			return nil, err
 		}
 		s.profiles[p.SchedulerName] = fwk
-		qs := p.Plugins[runtime.QueueSort][0].Name
+		qs := fwk.QueueSortName()
 		if queueSort != "" && qs != queueSort {
 			return nil, fmt.Errorf("scheduler: profiles use different queueSort plugins (%s, %s): they must share one", queueSort, qs)
 		}

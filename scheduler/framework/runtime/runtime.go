@@ -676,3 +676,6 @@ func (f *Framework) RunPreFilterExtensionRemovePod(ctx context.Context, state *f
 }
 
 var _ framework.PluginsRunner = (*Framework)(nil)
+
+// QueueSortName names the profile's QueueSort plugin.
+func (f *Framework) QueueSortName() string { return f.queueSort.Name() }
