@@ -303,6 +303,15 @@ func runAPIServer(ctx context.Context, out io.Writer, o *apiserverOptions, log l
 	if err := cmKC.WriteFile(filepath.Join(o.dataDir, "controller-manager.kubeconfig")); err != nil {
 		return err
 	}
+	// The scheduler's identity, whose rights are the bootstrap role system:kube-scheduler.
+	sched, err := ensureClientCert(filepath.Join(o.dataDir, "pki"), ca, "scheduler", rbac.KubeSchedulerUser)
+	if err != nil {
+		return err
+	}
+	schedKC := kubeconfig.New("skiff", url, ca.CertPEM, kubeconfig.AuthInfo{ClientCertificateData: sched.CertPEM, ClientKeyData: sched.KeyPEM})
+	if err := schedKC.WriteFile(filepath.Join(o.dataDir, "scheduler.kubeconfig")); err != nil {
+		return err
+	}
 
 	hs := &http.Server{
 		Handler: srv.Handler(),

@@ -40,7 +40,7 @@ func newRoot() *cobra.Command {
 		}
 		return logr.FromSlogHandler(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
-	root.AddCommand(newVersion(), newDemo(logger), newAPIServer(logger), newControllerManager(logger))
+	root.AddCommand(newVersion(), newDemo(logger), newAPIServer(logger), newControllerManager(logger), newScheduler(logger))
 	return root
 }
 
