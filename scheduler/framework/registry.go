@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 )
 
 // PluginFactory makes a plugin. args are the plugin's arguments from the scheduler's configuration
@@ -59,38 +60,48 @@ func NewParallelizer(n int) Parallelizer {
 type parallelizer int
 
 // Until calls do for every piece, on up to p goroutines, handing out pieces in chunks so that
-// goroutines do not fight over one counter; it stops handing out pieces when ctx is done.
+// goroutines do not fight over one counter; once ctx is done no further piece starts (checked
+// before each piece, as Kubernetes' workqueue.ParallelizeUntil does, so that a search that has
+// found enough stops at once).
 func (p parallelizer) Until(ctx context.Context, pieces int, do func(i int)) {
 	if pieces <= 0 {
 		return
+	}
+	done := ctx.Done()
+	stopped := func() bool {
+		select {
+		case <-done:
+			return true
+		default:
+			return false
+		}
 	}
 	workers := min(int(p), pieces)
 	chunk := max(1, min(pieces/(workers*4), 64))
 	if workers == 1 {
 		for i := range pieces {
-			if ctx.Err() != nil {
+			if stopped() {
 				return
 			}
 			do(i)
 		}
 		return
 	}
-	var next int
-	var mu sync.Mutex
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for ctx.Err() == nil {
-				mu.Lock()
-				start := next
-				next += chunk
-				mu.Unlock()
+			for {
+				start := int(next.Add(int64(chunk))) - chunk
 				if start >= pieces {
 					return
 				}
 				for i := start; i < min(start+chunk, pieces); i++ {
+					if stopped() {
+						return
+					}
 					do(i)
 				}
 			}

@@ -490,9 +490,11 @@ func (f *Framework) RunScorePlugins(ctx context.Context, state *framework.CycleS
 		}
 		return all, nil
 	}
+	// One backing array for every plugin's list: a cycle scores hundreds of nodes.
+	flat := make(framework.NodeScoreList, len(plugins)*len(nodes))
 	byPlugin := make([]framework.NodeScoreList, len(plugins))
 	for j := range plugins {
-		byPlugin[j] = make(framework.NodeScoreList, len(nodes))
+		byPlugin[j] = flat[j*len(nodes) : (j+1)*len(nodes) : (j+1)*len(nodes)]
 	}
 	var errMu sync.Mutex
 	var firstErr *framework.Status
@@ -524,8 +526,9 @@ func (f *Framework) RunScorePlugins(ctx context.Context, state *framework.CycleS
 			}
 		}
 	}
+	scoresFlat := make([]PluginScore, len(plugins)*len(nodes))
 	for i := range nodes {
-		nps := NodePluginScores{Name: nodes[i].Node().Name, Scores: make([]PluginScore, len(plugins))}
+		nps := NodePluginScores{Name: nodes[i].Node().Name, Scores: scoresFlat[i*len(plugins) : (i+1)*len(plugins) : (i+1)*len(plugins)]}
 		for j, pl := range plugins {
 			s := byPlugin[j][i].Score
 			if s < framework.MinNodeScore || s > framework.MaxNodeScore {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-logr/logr"
@@ -397,6 +398,9 @@ func (q *PriorityQueue) Run(ctx context.Context) {
 // Nominator remembers the node preemption nominated each pod for, so that the pods' requests are
 // counted there while the victims go.
 type Nominator struct {
+	// count lets the scheduler skip the lock for every node when nothing is nominated, which is
+	// nearly always.
+	count  atomic.Int64
 	mu     sync.RWMutex
 	byNode map[string][]*framework.PodInfo
 	byUID  map[meta.UID]string
@@ -417,6 +421,7 @@ func (n *Nominator) Add(pi *framework.PodInfo, node string) {
 	}
 	n.byUID[pi.Pod.UID] = node
 	n.byNode[node] = append(n.byNode[node], pi)
+	n.count.Add(1)
 }
 
 // Delete forgets a pod's nomination.
@@ -432,6 +437,7 @@ func (n *Nominator) deleteLocked(uid meta.UID) {
 		return
 	}
 	delete(n.byUID, uid)
+	n.count.Add(-1)
 	list := n.byNode[node]
 	for i, pi := range list {
 		if pi.Pod.UID == uid {
@@ -446,6 +452,9 @@ func (n *Nominator) deleteLocked(uid meta.UID) {
 
 // PodsForNode returns the pods nominated for a node.
 func (n *Nominator) PodsForNode(node string) []*framework.PodInfo {
+	if n.count.Load() == 0 {
+		return nil
+	}
 	n.mu.RLock()
 	defer n.mu.RUnlock()
 	return append([]*framework.PodInfo(nil), n.byNode[node]...)

@@ -87,42 +87,9 @@ func (pl *ImageLocality) computeState(pod *core.Pod) (*preScoreState, error) {
 			s.images = append(s.images, normalizedImageName(cs[i].Image))
 		}
 	}
-	s.numNodes = countFromStatus(all, s.images)
+	// The cache (and framework.NewSnapshot) fill every NodeInfo's ImageStates; counting from the
+	// nodes' status would walk every node once per pod.
 	return s, nil
-}
-
-// countFromStatus is the fallback for nodes whose NodeInfo.ImageStates the cache left empty
-// (framework.NewSnapshot, in tests, fills none): when some node lacks ImageStates but lists
-// images in its status, it counts, for each image, the nodes that have it, from ImageStates or
-// from the status. It returns nil when no node needs it, which costs a glance at each node;
-// otherwise it walks every node's images once per pod, where ImageStates costs a map lookup.
-func countFromStatus(nodes []*framework.NodeInfo, images []string) []int {
-	needed := false
-	for _, ni := range nodes {
-		if n := ni.Node(); len(ni.ImageStates) == 0 && n != nil && len(n.Status.Images) > 0 {
-			needed = true
-			break
-		}
-	}
-	if !needed {
-		return nil
-	}
-	counts := make([]int, len(images))
-	for _, ni := range nodes {
-		n := ni.Node()
-		for i, img := range images {
-			if len(ni.ImageStates) > 0 {
-				if _, ok := ni.ImageStates[img]; ok {
-					counts[i]++
-				}
-			} else if n != nil {
-				if _, ok := imageInStatus(n, img); ok {
-					counts[i]++
-				}
-			}
-		}
-	}
-	return counts
 }
 
 // imageInStatus returns the size of the image when the node's status lists it under name.

@@ -178,20 +178,6 @@ func TestImageLocality(t *testing.T) {
 	}
 }
 
-// TestMixedImageStates: nodes the cache has filled and nodes it has not count alike.
-func TestMixedImageStates(t *testing.T) {
-	nodes := []*core.Node{node403002000("node1"), node403002000("node2"), nodeWithNoImages("node3")}
-	snap := framework.NewSnapshot(nil, nodes)
-	withImageStates(snap)
-	snap.NodeInfoList[1].ImageStates = nil
-	pl, _ := imagelocality.New(context.Background(), nil, schedulertest.NewHandle(snap))
-	got := schedulertest.RunScore(t, pl.(framework.ScorePlugin), podWith("gcr.io/2000").Obj(), snap)
-	// 2000M on 2 nodes of 3: 1333M, above the one-container maximum.
-	if got[0].Score != 100 || got[1].Score != 100 || got[2].Score != 0 {
-		t.Errorf("scores %v", got)
-	}
-}
-
 func TestArgs(t *testing.T) {
 	if _, err := imagelocality.New(context.Background(), json.RawMessage(`{}`), nil); err != nil {
 		t.Error(err)
