@@ -29,6 +29,9 @@ type CycleState struct {
 	// PreScore; the framework does not call them for this pod.
 	SkipFilterPlugins map[string]bool
 	SkipScorePlugins  map[string]bool
+	// FilterPlugins, when set by the framework after PreFilter, are the Filter plugins to run for
+	// this pod (those not skipped), so that the check is not repeated for every node.
+	FilterPlugins []FilterPlugin
 }
 
 // NewCycleState returns an empty state.
@@ -61,6 +64,7 @@ func (c *CycleState) Clone() *CycleState {
 		return true
 	})
 	out.SkipFilterPlugins = cloneSet(c.SkipFilterPlugins)
+	out.FilterPlugins = c.FilterPlugins
 	out.SkipScorePlugins = cloneSet(c.SkipScorePlugins)
 	return out
 }

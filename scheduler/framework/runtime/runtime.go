@@ -377,6 +377,13 @@ func (f *Framework) RunPreFilterPlugins(ctx context.Context, state *framework.Cy
 		}
 	}
 	state.SkipFilterPlugins = skip
+	active := make([]framework.FilterPlugin, 0, len(f.filter))
+	for _, pl := range f.filter {
+		if !skip[pl.Name()] {
+			active = append(active, pl)
+		}
+	}
+	state.FilterPlugins = active
 	return result, nil
 }
 
@@ -398,10 +405,15 @@ func merge(a, b *framework.PreFilterResult) *framework.PreFilterResult {
 
 // RunFilterPlugins runs every Filter plugin on one node, stopping at the first that rejects.
 func (f *Framework) RunFilterPlugins(ctx context.Context, state *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) *framework.Status {
-	for _, pl := range f.filter {
-		if state.SkipFilterPlugins[pl.Name()] {
-			continue
+	plugins := state.FilterPlugins
+	if plugins == nil {
+		for _, pl := range f.filter {
+			if !state.SkipFilterPlugins[pl.Name()] {
+				plugins = append(plugins, pl)
+			}
 		}
+	}
+	for _, pl := range plugins {
 		st := pl.Filter(ctx, state, pod, ni)
 		if !st.IsSuccess() {
 			if !st.IsRejected() {
