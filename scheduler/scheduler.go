@@ -109,7 +109,7 @@ func New(ctx context.Context, c *client.Client, f *informer.Factory, opts Option
 		if _, dup := s.profiles[p.SchedulerName]; dup {
 			return nil, fmt.Errorf("scheduler: two profiles named %q", p.SchedulerName)
 		}
-		fwk, err := runtime.New(ctx, opts.Registry, p, runtime.Options{Client: c, Recorder: opts.Recorder, Parallelism: opts.Parallelism,
+		fwk, err := runtime.New(ctx, opts.Registry, p, runtime.Options{Snapshot: s.snapshot, Client: c, Recorder: opts.Recorder, Parallelism: opts.Parallelism,
 			Clock: opts.Clock, Logger: opts.Logger, Metrics: rtMetrics})
 		if err != nil {
 			return nil, err

@@ -8,11 +8,13 @@ import (
 	"github.com/skiff-io/skiff/scheduler/plugins/defaultbinder"
 	"github.com/skiff-io/skiff/scheduler/plugins/defaultpreemption"
 	"github.com/skiff-io/skiff/scheduler/plugins/imagelocality"
+	"github.com/skiff-io/skiff/scheduler/plugins/interpodaffinity"
 	"github.com/skiff-io/skiff/scheduler/plugins/nodeaffinity"
 	"github.com/skiff-io/skiff/scheduler/plugins/nodename"
 	"github.com/skiff-io/skiff/scheduler/plugins/nodeports"
 	"github.com/skiff-io/skiff/scheduler/plugins/noderesources"
 	"github.com/skiff-io/skiff/scheduler/plugins/nodeunschedulable"
+	"github.com/skiff-io/skiff/scheduler/plugins/podtopologyspread"
 	"github.com/skiff-io/skiff/scheduler/plugins/queuesort"
 	"github.com/skiff-io/skiff/scheduler/plugins/schedulinggates"
 	"github.com/skiff-io/skiff/scheduler/plugins/tainttoleration"
@@ -31,6 +33,8 @@ func NewInTreeRegistry() framework.Registry {
 		noderesources.Name:                   noderesources.New,
 		noderesources.BalancedAllocationName: noderesources.NewBalancedAllocation,
 		imagelocality.Name:                   imagelocality.New,
+		podtopologyspread.Name:               podtopologyspread.New,
+		interpodaffinity.Name:                interpodaffinity.New,
 		defaultpreemption.Name:               defaultpreemption.New,
 		defaultbinder.Name:                   defaultbinder.New,
 	}
@@ -48,6 +52,8 @@ func DefaultMultiPoint() []runtime.PluginRef {
 		{Name: nodeaffinity.Name, Weight: 2},
 		{Name: nodeports.Name},
 		{Name: noderesources.Name, Weight: 1},
+		{Name: podtopologyspread.Name, Weight: 2},
+		{Name: interpodaffinity.Name, Weight: 2},
 		{Name: defaultpreemption.Name},
 		{Name: noderesources.BalancedAllocationName, Weight: 1},
 		{Name: imagelocality.Name, Weight: 1},

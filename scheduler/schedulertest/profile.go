@@ -28,7 +28,7 @@ func RunProfile(tb testing.TB, reg framework.Registry, p runtime.Profile, pod *c
 	if p.SchedulerName == "" {
 		p.SchedulerName = core.DefaultSchedulerName
 	}
-	fwk, err := runtime.New(ctx, reg, p, runtime.Options{})
+	fwk, err := runtime.New(ctx, reg, p, runtime.Options{Snapshot: snap})
 	if err != nil {
 		tb.Fatal(err)
 	}

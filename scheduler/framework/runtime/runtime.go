@@ -62,6 +62,9 @@ type Profile struct {
 
 // Options are what the framework gives plugins through its Handle.
 type Options struct {
+	// Snapshot is the lister plugins read (the scheduler refreshes it before each cycle); plugins
+	// may keep it from their factory on.
+	Snapshot    framework.SharedLister
 	Client      *client.Client
 	Recorder    framework.EventRecorder
 	Parallelism int
@@ -111,7 +114,7 @@ func New(ctx context.Context, reg framework.Registry, p Profile, opts Options) (
 		opts.Recorder = nopRecorder{}
 	}
 	f := &Framework{profile: p, opts: opts, par: framework.NewParallelizer(opts.Parallelism),
-		plugins: map[string]framework.Plugin{}, weights: map[string]int64{}, waiting: newWaitingPods()}
+		plugins: map[string]framework.Plugin{}, weights: map[string]int64{}, waiting: newWaitingPods(), snapshot: opts.Snapshot}
 	for _, ep := range append(slices.Clone(ExtensionPoints), MultiPoint) {
 		for _, ref := range p.Plugins[ep] {
 			if _, ok := f.plugins[ref.Name]; ok {
