@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/skiff-io/skiff/api/core"
+	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/client"
 	"github.com/skiff-io/skiff/client/record"
 	"github.com/skiff-io/skiff/informer"
@@ -169,6 +170,28 @@ func BenchmarkSchedulingNodeAffinity(b *testing.B) {
 			NodeSelectorTerms: []core.NodeSelectorTerm{{MatchExpressions: []core.NodeSelectorRequirement{{
 				Key: "topology.kubernetes.io/zone", Operator: core.NodeSelectorOpIn, Values: []string{"zone-0", "zone-2", "zone-4", "zone-6", "zone-8"},
 			}}}}}}}
+		return p
+	}}.run(b)
+}
+
+// BenchmarkSchedulingPodTopologySpread: 500 nodes in 10 zones, 2,000 pods spread over zones with
+// maxSkew 1 (DoNotSchedule).
+func BenchmarkSchedulingPodTopologySpread(b *testing.B) {
+	workload{nodes: 500, initPods: 500, measuredPods: 2000, node: basicNode, pod: func(name string) *core.Pod {
+		p := basicPod(name)
+		p.Spec.TopologySpreadConstraints = []core.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: "topology.kubernetes.io/zone",
+			WhenUnsatisfiable: core.DoNotSchedule, LabelSelector: &meta.LabelSelector{MatchLabels: map[string]string{"app": "bench"}}}}
+		return p
+	}}.run(b)
+}
+
+// BenchmarkSchedulingPodAntiAffinity: 500 nodes, 400 pods measured that must not share a node
+// with each other (required anti-affinity on the hostname), after 100 such pods.
+func BenchmarkSchedulingPodAntiAffinity(b *testing.B) {
+	workload{nodes: 500, initPods: 100, measuredPods: 400, node: basicNode, pod: func(name string) *core.Pod {
+		p := basicPod(name)
+		p.Spec.Affinity = &core.Affinity{PodAntiAffinity: &core.PodAntiAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []core.PodAffinityTerm{{
+			LabelSelector: &meta.LabelSelector{MatchLabels: map[string]string{"app": "bench"}}, TopologyKey: "kubernetes.io/hostname"}}}}
 		return p
 	}}.run(b)
 }
