@@ -77,9 +77,12 @@ type Scheduler struct {
 	log      logr.Logger
 
 	nextStartNodeIndex int
-	binding            sync.WaitGroup
-	synced             []func() bool
-	scheduled          atomic.Int64
+	// scores is the last cycle's scores, whose memory the next cycle reuses (cycles run one at a
+	// time).
+	scores    []runtime.NodePluginScores
+	binding   sync.WaitGroup
+	synced    []func() bool
+	scheduled atomic.Int64
 }
 
 // New builds a scheduler fed by the factory's pod and node informers (start the factory after).
@@ -304,10 +307,11 @@ func (s *Scheduler) schedulePod(ctx context.Context, fwk *runtime.Framework, sta
 	if st := fwk.RunPreScorePlugins(ctx, state, pod, feasible); !st.IsSuccess() {
 		return "", st
 	}
-	scores, st := fwk.RunScorePlugins(ctx, state, pod, feasible)
+	scores, st := fwk.RunScorePlugins(ctx, state, pod, feasible, s.scores)
 	if !st.IsSuccess() {
 		return "", st
 	}
+	s.scores = scores
 	return selectHost(scores), nil
 }
 

@@ -43,14 +43,13 @@ type Args struct {
 
 // PreferredZone is the plugin.
 type PreferredZone struct {
-	h     framework.Handle
 	score int64
 }
 
 var _ framework.ScorePlugin = (*PreferredZone)(nil)
 
 // New is the plugin's factory, registered under Name.
-func New(_ context.Context, raw json.RawMessage, h framework.Handle) (framework.Plugin, error) {
+func New(_ context.Context, raw json.RawMessage, _ framework.Handle) (framework.Plugin, error) {
 	args := Args{Score: framework.MaxNodeScore}
 	if err := framework.DecodeArgs(raw, &args); err != nil {
 		return nil, fmt.Errorf("%s: %w", Name, err)
@@ -58,21 +57,17 @@ func New(_ context.Context, raw json.RawMessage, h framework.Handle) (framework.
 	if args.Score < framework.MinNodeScore || args.Score > framework.MaxNodeScore {
 		return nil, fmt.Errorf("%s: score %d is not within [0, 100]", Name, args.Score)
 	}
-	return &PreferredZone{h: h, score: args.Score}, nil
+	return &PreferredZone{score: args.Score}, nil
 }
 
 // Name returns Name.
 func (p *PreferredZone) Name() string { return Name }
 
 // Score gives the configured score to nodes in the pod's preferred zone, 0 to the others.
-func (p *PreferredZone) Score(_ context.Context, _ *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
+func (p *PreferredZone) Score(_ context.Context, _ *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 	want, ok := pod.Annotations[Annotation]
 	if !ok {
 		return 0, nil
-	}
-	ni, err := p.h.SnapshotSharedLister().NodeInfos().Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(err)
 	}
 	if ni.Node().Labels[ZoneLabel] == want {
 		return p.score, nil

@@ -12,11 +12,8 @@
 //
 //	type MyPlugin struct{ handle framework.Handle }
 //	func (p *MyPlugin) Name() string { return "MyPlugin" }
-//	func (p *MyPlugin) Score(ctx context.Context, state *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
-//		ni, err := p.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
-//		if err != nil {
-//			return 0, framework.AsStatus(err)
-//		}
+//	// Score gets the node's NodeInfo from the snapshot, shared and read-only.
+//	func (p *MyPlugin) Score(ctx context.Context, state *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 //		return int64(len(ni.Pods)), nil
 //	}
 //	func (p *MyPlugin) ScoreExtensions() framework.ScoreExtensions { return nil }

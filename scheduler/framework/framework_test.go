@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -66,6 +68,46 @@ func TestCycleState(t *testing.T) {
 	cs.Delete("x")
 	if _, err := cs.Read("x"); err == nil {
 		t.Fatal("deleted")
+	}
+}
+
+// TestCycleStateWrites: overwriting, deleting and appending keep every other entry, while a
+// reader that loaded the entries earlier keeps its view; the workers run under -race.
+func TestCycleStateWrites(t *testing.T) {
+	cs := framework.NewCycleState()
+	keys := []framework.StateKey{"a", "bb", "ccc", "PreFilterNodeResourcesFit", "PreScoreNodeResourcesFit"}
+	for i, k := range keys {
+		cs.Write(k, &counter{i})
+	}
+	cs.Write("bb", &counter{10})
+	cs.Delete("a")
+	cs.Delete("absent")
+	cs.Write("a", &counter{20})
+	want := map[framework.StateKey]int{"a": 20, "bb": 10, "ccc": 2, "PreFilterNodeResourcesFit": 3, "PreScoreNodeResourcesFit": 4}
+	for k, n := range want {
+		if v, err := cs.Read(k); err != nil || v.(*counter).n != n {
+			t.Errorf("%s: %v %v, want %d", k, v, err, n)
+		}
+	}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				if v, err := cs.Read("ccc"); err != nil || v.(*counter).n != 2 {
+					t.Errorf("ccc: %v %v", v, err)
+					return
+				}
+				if w == 0 {
+					cs.Write(framework.StateKey(fmt.Sprint("k", i)), &counter{i})
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if v, err := cs.Clone().Read("k199"); err != nil || v.(*counter).n != 199 {
+		t.Errorf("k199 in the clone: %v %v", v, err)
 	}
 }
 

@@ -107,11 +107,14 @@ type NodeScoreList []NodeScore
 // the plugin's weight.
 type ScorePlugin interface {
 	Plugin
-	Score(ctx context.Context, state *CycleState, pod *core.Pod, nodeName string) (int64, *Status)
+	// Score scores one node. It runs in parallel over nodes and must not change the NodeInfo,
+	// which is the snapshot's (so that no plugin looks the node up by name for every node).
+	Score(ctx context.Context, state *CycleState, pod *core.Pod, nodeInfo *NodeInfo) (int64, *Status)
 	ScoreExtensions() ScoreExtensions
 }
 
-// ScoreExtensions normalizes a plugin's scores once every node is scored.
+// ScoreExtensions normalizes a plugin's scores once every node is scored. NormalizeScore changes
+// the scores in place and must not keep the list, which the framework reuses.
 type ScoreExtensions interface {
 	NormalizeScore(ctx context.Context, state *CycleState, pod *core.Pod, scores NodeScoreList) *Status
 }

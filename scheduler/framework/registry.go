@@ -59,10 +59,10 @@ func NewParallelizer(n int) Parallelizer {
 
 type parallelizer int
 
-// Until calls do for every piece, on up to p goroutines, handing out pieces in chunks so that
-// goroutines do not fight over one counter; once ctx is done no further piece starts (checked
-// before each piece, as Kubernetes' workqueue.ParallelizeUntil does, so that a search that has
-// found enough stops at once).
+// Until calls do for every piece, on up to p goroutines (the caller's among them), handing out
+// pieces in chunks so that goroutines do not fight over one counter; once ctx is done no further
+// piece starts (checked before each piece, as Kubernetes' workqueue.ParallelizeUntil does, so
+// that a search that has found enough stops at once).
 func (p parallelizer) Until(ctx context.Context, pieces int, do func(i int)) {
 	if pieces <= 0 {
 		return
@@ -88,24 +88,29 @@ func (p parallelizer) Until(ctx context.Context, pieces int, do func(i int)) {
 		return
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				start := int(next.Add(int64(chunk))) - chunk
-				if start >= pieces {
+	work := func() {
+		for {
+			start := int(next.Add(int64(chunk))) - chunk
+			if start >= pieces {
+				return
+			}
+			for i := start; i < min(start+chunk, pieces); i++ {
+				if stopped() {
 					return
 				}
-				for i := start; i < min(start+chunk, pieces); i++ {
-					if stopped() {
-						return
-					}
-					do(i)
-				}
+				do(i)
 			}
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for range workers - 1 {
+		go func() {
+			defer wg.Done()
+			work()
 		}()
 	}
+	// The caller is the last worker, rather than waiting idle for the others to start.
+	work()
 	wg.Wait()
 }

@@ -67,7 +67,7 @@ func RunProfile(tb testing.TB, reg framework.Registry, p runtime.Profile, pod *c
 	if st := fwk.RunPreScorePlugins(ctx, state, pod, feasible); !st.IsSuccess() {
 		tb.Fatalf("PreScore: %v", st)
 	}
-	scores, st := fwk.RunScorePlugins(ctx, state, pod, feasible)
+	scores, st := fwk.RunScorePlugins(ctx, state, pod, feasible, nil)
 	if !st.IsSuccess() {
 		tb.Fatalf("Score: %v", st)
 	}

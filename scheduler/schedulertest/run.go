@@ -110,7 +110,7 @@ func RunScore(tb testing.TB, pl framework.ScorePlugin, pod *core.Pod, snap *fram
 	}
 	scores := make(framework.NodeScoreList, 0, len(nodes))
 	for _, ni := range nodes {
-		s, st := pl.Score(ctx, state, pod, ni.Node().Name)
+		s, st := pl.Score(ctx, state, pod, ni)
 		if !st.IsSuccess() {
 			tb.Fatalf("%s Score on %s: %v", pl.Name(), ni.Node().Name, st)
 		}

@@ -10,7 +10,7 @@ import (
 )
 
 // fitsCPU is a tiny plugin: Filter on free CPU, Score by free CPU in tenths.
-type fitsCPU struct{ h framework.Handle }
+type fitsCPU struct{}
 
 func (fitsCPU) Name() string { return "FitsCPU" }
 func (fitsCPU) Filter(_ context.Context, _ *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) *framework.Status {
@@ -19,11 +19,7 @@ func (fitsCPU) Filter(_ context.Context, _ *framework.CycleState, pod *core.Pod,
 	}
 	return nil
 }
-func (p fitsCPU) Score(_ context.Context, _ *framework.CycleState, pod *core.Pod, node string) (int64, *framework.Status) {
-	ni, err := p.h.SnapshotSharedLister().NodeInfos().Get(node)
-	if err != nil {
-		return 0, framework.AsStatus(err)
-	}
+func (fitsCPU) Score(_ context.Context, _ *framework.CycleState, _ *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 	return (ni.Allocatable.MilliCPU - ni.Requested.MilliCPU) / 100, nil
 }
 func (fitsCPU) ScoreExtensions() framework.ScoreExtensions { return nil }
@@ -46,7 +42,7 @@ func TestKit(t *testing.T) {
 	if big.Node().Labels["kubernetes.io/hostname"] != "big" || big.Allocatable.AllowedPodNumber != 110 {
 		t.Fatalf("node %+v", big.Node())
 	}
-	pl := fitsCPU{h: schedulertest.NewHandle(snap)}
+	pl := fitsCPU{}
 	st := schedulertest.RunFilter(t, pl, pod, snap)
 	if !st["big"].IsSuccess() || st["small"].Code() != framework.Unschedulable {
 		t.Errorf("filter %v", st)

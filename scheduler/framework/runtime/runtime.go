@@ -490,73 +490,143 @@ type NodePluginScores struct {
 }
 
 // RunScorePlugins scores every node with every Score plugin (in parallel over nodes), normalizes
-// each plugin's scores, checks they are within [0, 100], and weights them.
-func (f *Framework) RunScorePlugins(ctx context.Context, state *framework.CycleState, pod *core.Pod, nodes []*framework.NodeInfo) ([]NodePluginScores, *framework.Status) {
+// each plugin's scores, checks they are within [0, 100], and weights them. It returns one entry
+// per node, in the order of nodes.
+//
+// The result is built in dst's memory when there is room (dst[:cap(dst)], each entry's Scores
+// included), else in new memory; dst may be nil. A caller that scores pod after pod passes the
+// previous result back, and so allocates nothing per cycle: a cycle scores hundreds of nodes, and
+// allocating their scores each time makes the garbage collector scan the whole cache far more
+// often. What dst held is overwritten, so the caller must be done with it.
+func (f *Framework) RunScorePlugins(ctx context.Context, state *framework.CycleState, pod *core.Pod, nodes []*framework.NodeInfo, dst []NodePluginScores) ([]NodePluginScores, *framework.Status) {
 	var plugins []framework.ScorePlugin
 	for _, pl := range f.score {
 		if !state.SkipScorePlugins[pl.Name()] {
 			plugins = append(plugins, pl)
 		}
 	}
-	all := make([]NodePluginScores, len(nodes))
-	if len(plugins) == 0 {
+	np := len(plugins)
+	all := reuseScores(dst, len(nodes), np)
+	if np == 0 {
 		for i, ni := range nodes {
-			all[i] = NodePluginScores{Name: ni.Node().Name}
+			all[i].Name = ni.Node().Name
 		}
 		return all, nil
 	}
-	// One backing array for every plugin's list: a cycle scores hundreds of nodes.
-	flat := make(framework.NodeScoreList, len(plugins)*len(nodes))
-	byPlugin := make([]framework.NodeScoreList, len(plugins))
-	for j := range plugins {
-		byPlugin[j] = flat[j*len(nodes) : (j+1)*len(nodes) : (j+1)*len(nodes)]
+	names := make([]string, np)
+	weights := make([]int64, np)
+	for j, pl := range plugins {
+		names[j] = pl.Name()
+		weights[j] = f.weights[names[j]]
 	}
+	// The raw scores are written straight into the result, then normalized and weighted in
+	// place.
 	var errMu sync.Mutex
 	var firstErr *framework.Status
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	f.par.Until(ctx, len(nodes), func(i int) {
-		name := nodes[i].Node().Name
+		ni := nodes[i]
+		scores := all[i].Scores
 		for j, pl := range plugins {
-			s, st := pl.Score(ctx, state, pod, name)
+			s, st := pl.Score(ctx, state, pod, ni)
 			if !st.IsSuccess() {
 				errMu.Lock()
 				if firstErr == nil {
-					firstErr = framework.AsStatus(fmt.Errorf("plugin %q failed with: %w", pl.Name(), st.AsError())).WithPlugin(pl.Name())
+					firstErr = framework.AsStatus(fmt.Errorf("plugin %q failed with: %w", names[j], st.AsError())).WithPlugin(names[j])
 				}
 				errMu.Unlock()
 				cancel()
 				return
 			}
-			byPlugin[j][i] = framework.NodeScore{Name: name, Score: s}
+			scores[j].Score = s
 		}
 	})
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	for j, pl := range plugins {
-		if ext := pl.ScoreExtensions(); ext != nil {
-			if st := ext.NormalizeScore(ctx, state, pod, byPlugin[j]); !st.IsSuccess() {
-				return nil, framework.AsStatus(fmt.Errorf("plugin %q failed with: %w", pl.Name(), st.AsError())).WithPlugin(pl.Name())
-			}
-		}
+	if st := normalizeScores(ctx, state, pod, nodes, plugins, all); !st.IsSuccess() {
+		return nil, st
 	}
-	scoresFlat := make([]PluginScore, len(plugins)*len(nodes))
-	for i := range nodes {
-		nps := NodePluginScores{Name: nodes[i].Node().Name, Scores: scoresFlat[i*len(plugins) : (i+1)*len(plugins) : (i+1)*len(plugins)]}
-		for j, pl := range plugins {
-			s := byPlugin[j][i].Score
+	for i := range all {
+		nps := &all[i]
+		nps.Name = nodes[i].Node().Name
+		for j := range nps.Scores {
+			s := nps.Scores[j].Score
 			if s < framework.MinNodeScore || s > framework.MaxNodeScore {
 				return nil, framework.AsStatus(fmt.Errorf("plugin %q returns an invalid score %d, it should in the range of [%d, %d] after normalizing",
-					pl.Name(), s, framework.MinNodeScore, framework.MaxNodeScore)).WithPlugin(pl.Name())
+					names[j], s, framework.MinNodeScore, framework.MaxNodeScore)).WithPlugin(names[j])
 			}
-			w := s * f.weights[pl.Name()]
-			nps.Scores[j] = PluginScore{Name: pl.Name(), Score: w}
+			w := s * weights[j]
+			nps.Scores[j] = PluginScore{Name: names[j], Score: w}
 			nps.TotalScore += w
 		}
-		all[i] = nps
 	}
 	return all, nil
+}
+
+// reuseScores returns n entries with room for np Scores each (their contents are left to the
+// caller to overwrite), taken from dst where it has room: its entries' Scores are reused, and the
+// entries from the first that has too few on get theirs from one new backing array.
+func reuseScores(dst []NodePluginScores, n, np int) []NodePluginScores {
+	all := dst[:cap(dst)]
+	if len(all) < n {
+		all = make([]NodePluginScores, n)
+		copy(all, dst[:cap(dst)])
+	}
+	all = all[:n]
+	var spare []PluginScore
+	for i := range all {
+		scores := all[i].Scores
+		if cap(scores) < np {
+			if len(spare) == 0 {
+				spare = make([]PluginScore, (n-i)*np)
+			}
+			scores, spare = spare[:np:np], spare[np:]
+		}
+		all[i] = NodePluginScores{Scores: scores[:np]}
+	}
+	return all
+}
+
+// scoreLists holds the NodeScoreLists NormalizeScore is given, reused across cycles: a plugin
+// must not keep the list after NormalizeScore returns.
+var scoreLists = sync.Pool{New: func() any { return new(framework.NodeScoreList) }}
+
+// normalizeScores runs the NormalizeScore of each plugin that has one on the plugin's raw
+// scores, in place.
+func normalizeScores(ctx context.Context, state *framework.CycleState, pod *core.Pod, nodes []*framework.NodeInfo, plugins []framework.ScorePlugin, all []NodePluginScores) *framework.Status {
+	var buf *framework.NodeScoreList
+	defer func() {
+		if buf != nil {
+			clear(*buf) // drop the node names, so that the pool does not keep them alive
+			scoreLists.Put(buf)
+		}
+	}()
+	for j, pl := range plugins {
+		ext := pl.ScoreExtensions()
+		if ext == nil {
+			continue
+		}
+		if buf == nil {
+			buf = scoreLists.Get().(*framework.NodeScoreList)
+			if cap(*buf) < len(nodes) {
+				*buf = make(framework.NodeScoreList, len(nodes))
+			}
+			*buf = (*buf)[:len(nodes)]
+		}
+		list := *buf
+		for i, ni := range nodes {
+			list[i] = framework.NodeScore{Name: ni.Node().Name, Score: all[i].Scores[j].Score}
+		}
+		if st := ext.NormalizeScore(ctx, state, pod, list); !st.IsSuccess() {
+			return framework.AsStatus(fmt.Errorf("plugin %q failed with: %w", pl.Name(), st.AsError())).WithPlugin(pl.Name())
+		}
+		for i := range all {
+			all[i].Scores[j].Score = list[i].Score
+		}
+	}
+	return nil
 }
 
 // RunReservePluginsReserve runs Reserve plugins; on failure the caller runs Unreserve.

@@ -3,6 +3,7 @@ package imagelocality
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -107,12 +108,12 @@ func imageInStatus(n *core.Node, name string) (int64, bool) {
 // Score is MaxNodeScore * (sum - 23MiB) / (1000MiB * containers - 23MiB), where sum adds, for
 // each of the pod's images on the node, its size scaled by the share of nodes that have it (an
 // image on every node does not make one node better than another), clamped to the bounds.
-func (pl *ImageLocality) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
-	ni, err := pl.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("imagelocality: getting node %q from the snapshot: %w", nodeName, err))
+func (pl *ImageLocality) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
+	if ni.Node() == nil {
+		return 0, framework.AsStatus(errors.New("imagelocality: node not found"))
 	}
 	var s *preScoreState
+	var err error
 	if c, err := state.Read(preScoreStateKey); err == nil {
 		s, _ = c.(*preScoreState)
 	}

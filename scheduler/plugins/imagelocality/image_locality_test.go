@@ -169,7 +169,11 @@ func TestImageLocality(t *testing.T) {
 				}
 				// Score without PreScore, as Kubernetes' test calls it.
 				for i, n := range tc.nodes {
-					if s, st := sp.Score(context.Background(), framework.NewCycleState(), tc.pod, n.Name); s != tc.want[i] || !st.IsSuccess() {
+					ni, err := snap.Get(n.Name)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if s, st := sp.Score(context.Background(), framework.NewCycleState(), tc.pod, ni); s != tc.want[i] || !st.IsSuccess() {
 						t.Errorf("%s without PreScore: %d, %v", n.Name, s, st)
 					}
 				}
@@ -190,7 +194,7 @@ func TestArgs(t *testing.T) {
 	if pl.Name() != "ImageLocality" {
 		t.Error(pl.Name())
 	}
-	if _, st := pl.(framework.ScorePlugin).Score(context.Background(), framework.NewCycleState(), podWith("x").Obj(), "gone"); st.Code() != framework.Error {
+	if _, st := pl.(framework.ScorePlugin).Score(context.Background(), framework.NewCycleState(), podWith("x").Obj(), framework.NewNodeInfo()); st.Code() != framework.Error {
 		t.Errorf("unknown node: %v", st)
 	}
 }
@@ -221,7 +225,7 @@ func BenchmarkScore5000Nodes(b *testing.B) {
 				state := framework.NewCycleState()
 				pl.(framework.PreScorePlugin).PreScore(ctx, state, pod, snap.NodeInfoList)
 				par.Until(ctx, len(snap.NodeInfoList), func(i int) {
-					sp.Score(ctx, state, pod, snap.NodeInfoList[i].Node().Name)
+					sp.Score(ctx, state, pod, snap.NodeInfoList[i])
 				})
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(nodes)), "ns/node")
@@ -242,7 +246,7 @@ func TestConcurrentScore(t *testing.T) {
 	ctx := context.Background()
 	pl.(framework.PreScorePlugin).PreScore(ctx, state, pod, snap.NodeInfoList)
 	framework.NewParallelizer(16).Until(ctx, len(nodes), func(i int) {
-		if s, st := pl.(framework.ScorePlugin).Score(ctx, state, pod, nodes[i].Name); s != 28 || !st.IsSuccess() {
+		if s, st := pl.(framework.ScorePlugin).Score(ctx, state, pod, snap.NodeInfoList[i]); s != 28 || !st.IsSuccess() {
 			t.Errorf("%s: %d %v", nodes[i].Name, s, st)
 		}
 	})

@@ -23,7 +23,6 @@ type topologyScore struct {
 // preScoreState is what PreScore computes for Score.
 type preScoreState struct {
 	scores []topologyScore
-	lister framework.NodeInfoLister
 }
 
 // Clone returns s: nothing changes it after PreScore.
@@ -97,7 +96,7 @@ func (pl *InterPodAffinity) PreScore(ctx context.Context, state *framework.Cycle
 	if len(acc) == 0 {
 		return framework.NewStatus(framework.Skip)
 	}
-	s := &preScoreState{lister: lister, scores: make([]topologyScore, 0, len(acc))}
+	s := &preScoreState{scores: make([]topologyScore, 0, len(acc))}
 	for k, vs := range acc {
 		s.scores = append(s.scores, topologyScore{key: k, values: vs})
 	}
@@ -210,16 +209,16 @@ func (pl *InterPodAffinity) scoreOthersTerms(ctx context.Context, acc scoreMap, 
 
 // Score sums the scores of the node's domains: positive for affinity, negative for
 // anti-affinity; NormalizeScore maps them to 0-100.
-func (pl *InterPodAffinity) Score(_ context.Context, state *framework.CycleState, _ *core.Pod, nodeName string) (int64, *framework.Status) {
+func (pl *InterPodAffinity) Score(_ context.Context, state *framework.CycleState, _ *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 	s, err := getPreScoreState(state)
 	if err != nil {
 		return 0, framework.AsStatus(err)
 	}
-	ni, err := s.lister.Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("%s: getting node %q from the snapshot: %w", Name, nodeName, err))
+	node := ni.Node()
+	if node == nil {
+		return 0, framework.AsStatus(fmt.Errorf("%s: node not found", Name))
 	}
-	labels := ni.Node().Labels
+	labels := node.Labels
 	var score int64
 	for i := range s.scores {
 		if v, ok := labels[s.scores[i].key]; ok {

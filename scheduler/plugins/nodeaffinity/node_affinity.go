@@ -219,15 +219,11 @@ func podPreferredTerms(pod *core.Pod) (*PreferredSchedulingTerms, error) {
 
 // Score is the sum of the weights of the preferred terms, the pod's and AddedAffinity's, that
 // the node matches; NormalizeScore scales the sums to 0-MaxNodeScore.
-func (pl *NodeAffinity) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
-	if pl.handle == nil {
-		return 0, framework.AsStatus(errors.New("nodeaffinity: no framework handle to read the snapshot"))
-	}
-	nodeInfo, err := pl.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("getting node %q from snapshot: %w", nodeName, err))
-	}
+func (pl *NodeAffinity) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, nodeInfo *framework.NodeInfo) (int64, *framework.Status) {
 	node := nodeInfo.Node()
+	if node == nil {
+		return 0, framework.AsStatus(errors.New("nodeaffinity: node not found"))
+	}
 	count := pl.addedPrefSchedTerms.Score(node)
 	var preferred *PreferredSchedulingTerms
 	if data, err := state.Read(preScoreStateKey); err == nil {

@@ -377,7 +377,11 @@ func TestScoreWithoutPreScore(t *testing.T) {
 	pod := schedulertest.MakePod().PreferredNodeSelectorTerm(7, exprs(req("foo", core.NodeSelectorOpExists))).Obj()
 	state := framework.NewCycleState()
 	for name, want := range map[string]int64{"node1": 7, "node2": 0} {
-		if got, st := pl.Score(context.Background(), state, pod, name); !st.IsSuccess() || got != want {
+		ni, err := snap.Get(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, st := pl.Score(context.Background(), state, pod, ni); !st.IsSuccess() || got != want {
 			t.Errorf("Score(%s) = %d, %v; want %d", name, got, st, want)
 		}
 	}
@@ -491,7 +495,7 @@ func TestConcurrentFilterScore(t *testing.T) {
 	framework.NewParallelizer(8).Until(ctx, len(snap.NodeInfoList), func(i int) {
 		ni := snap.NodeInfoList[i]
 		pl.Filter(ctx, state, pod, ni)
-		if _, st := pl.Score(ctx, state, pod, ni.Node().Name); !st.IsSuccess() {
+		if _, st := pl.Score(ctx, state, pod, ni); !st.IsSuccess() {
 			t.Error(st)
 		}
 	})
@@ -556,7 +560,7 @@ func BenchmarkFilterScore(b *testing.B) {
 		pl.PreScore(ctx, state, pod, feasible)
 		scores = scores[:0]
 		for _, ni := range feasible {
-			s, _ := pl.Score(ctx, state, pod, ni.Node().Name)
+			s, _ := pl.Score(ctx, state, pod, ni)
 			scores = append(scores, framework.NodeScore{Name: ni.Node().Name, Score: s})
 		}
 		pl.NormalizeScore(ctx, state, pod, scores)
@@ -587,7 +591,7 @@ func BenchmarkFilterScoreAllFit(b *testing.B) {
 		}
 		pl.PreScore(ctx, state, pod, snap.NodeInfoList)
 		for i, ni := range snap.NodeInfoList {
-			s, _ := pl.Score(ctx, state, pod, ni.Node().Name)
+			s, _ := pl.Score(ctx, state, pod, ni)
 			scores[i] = framework.NodeScore{Name: ni.Node().Name, Score: s}
 		}
 		pl.NormalizeScore(ctx, state, pod, scores)

@@ -56,11 +56,7 @@ func (ba *BalancedAllocation) PreScore(_ context.Context, state *framework.Cycle
 }
 
 // Score scores the node's balance with the pod on it.
-func (ba *BalancedAllocation) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
-	ni, err := ba.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("noderesources: getting node %q from the snapshot: %w", nodeName, err))
-	}
+func (ba *BalancedAllocation) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 	return ba.score(ni, scorePodRequests(state, balancedAllocationPreScoreStateKey, &ba.resourceAllocationScorer, pod))
 }
 

@@ -43,7 +43,7 @@ func runCycle(ctx context.Context, pl framework.Plugin, par framework.Paralleliz
 		ps.PreScore(ctx, state, pod, nodes)
 	}
 	if sp, ok := pl.(framework.ScorePlugin); ok {
-		par.Until(ctx, len(nodes), func(i int) { sp.Score(ctx, state, pod, nodes[i].Node().Name) })
+		par.Until(ctx, len(nodes), func(i int) { sp.Score(ctx, state, pod, nodes[i]) })
 	}
 }
 

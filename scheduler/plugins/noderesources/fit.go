@@ -283,11 +283,7 @@ func (f *Fit) PreScore(_ context.Context, state *framework.CycleState, pod *core
 
 // Score scores the node by the configured strategy (see ScoringStrategyType), from 0 to
 // framework.MaxNodeScore.
-func (f *Fit) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
-	ni, err := f.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("noderesources: getting node %q from the snapshot: %w", nodeName, err))
-	}
+func (f *Fit) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 	return f.score(ni, scorePodRequests(state, preScoreStateKey, &f.resourceAllocationScorer, pod))
 }
 

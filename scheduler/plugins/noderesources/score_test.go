@@ -46,7 +46,11 @@ func runScores(t *testing.T, factory framework.PluginFactory, cases []scoreCase)
 			}
 			var alone framework.NodeScoreList
 			for _, n := range tc.nodes {
-				s, st := sp.Score(context.Background(), framework.NewCycleState(), tc.pod, n.Name)
+				ni, err := snap.Get(n.Name)
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, st := sp.Score(context.Background(), framework.NewCycleState(), tc.pod, ni)
 				if !st.IsSuccess() {
 					t.Fatal(st)
 				}
@@ -320,7 +324,7 @@ func TestScoreUnknownNode(t *testing.T) {
 	snap := framework.NewSnapshot(nil, nil)
 	for _, f := range []framework.PluginFactory{noderesources.New, noderesources.NewBalancedAllocation} {
 		pl, _ := f(context.Background(), nil, schedulertest.NewHandle(snap))
-		if _, st := pl.(framework.ScorePlugin).Score(context.Background(), framework.NewCycleState(), pod().Obj(), "gone"); st.Code() != framework.Error {
+		if _, st := pl.(framework.ScorePlugin).Score(context.Background(), framework.NewCycleState(), pod().Obj(), framework.NewNodeInfo()); st.Code() != framework.Error {
 			t.Errorf("%s: %v", pl.Name(), st)
 		}
 	}

@@ -97,7 +97,7 @@ func benchCycle(b *testing.B, snap *framework.Snapshot, pod *core.Pod, cache str
 				}
 				scores = scores[:0]
 				for _, ni := range feasible {
-					s, st := pl.Score(ctx, state, tc.pod, ni.Node().Name)
+					s, st := pl.Score(ctx, state, tc.pod, ni)
 					if !st.IsSuccess() {
 						b.Fatal(st)
 					}

@@ -23,7 +23,6 @@ type preScoreState struct {
 	// weights[i] is log(domains+2): the more domains a topology has, the more a pod in one of
 	// them weighs, so that small topologies are not watered down by big ones.
 	weights []float64
-	lister  framework.NodeInfoLister
 	// release checks the count cache entries back in; NormalizeScore calls it.
 	release func()
 }
@@ -34,8 +33,7 @@ func (s *preScoreState) Clone() framework.StateData { return s }
 // PreScore computes the domains' counts for the ScheduleAnyway constraints, or answers Skip
 // when there are none.
 func (pl *PodTopologySpread) PreScore(ctx context.Context, state *framework.CycleState, pod *core.Pod, filtered []*framework.NodeInfo) *framework.Status {
-	lister := pl.handle.SnapshotSharedLister().NodeInfos()
-	all, err := lister.List()
+	all, err := pl.handle.SnapshotSharedLister().NodeInfos().List()
 	if err != nil {
 		return framework.AsStatus(fmt.Errorf("%s: listing nodes: %w", Name, err))
 	}
@@ -62,7 +60,6 @@ func (pl *PodTopologySpread) PreScore(ctx context.Context, state *framework.Cycl
 		constraints: cs,
 		counts:      make([]map[string]int64, nc),
 		weights:     make([]float64, nc),
-		lister:      lister,
 	}
 	perNode := false
 	for i := range cs {
@@ -169,19 +166,18 @@ func hasHostname(cs []constraint) bool {
 // Score sums, over the constraints, the matching pods of the node's domain times the
 // topology's weight, plus maxSkew-1 (which waters down small differences when skew is
 // tolerated). Lower is better; NormalizeScore inverts it.
-func (pl *PodTopologySpread) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, nodeName string) (int64, *framework.Status) {
+func (pl *PodTopologySpread) Score(_ context.Context, state *framework.CycleState, pod *core.Pod, ni *framework.NodeInfo) (int64, *framework.Status) {
 	s, err := getPreScoreState(state)
 	if err != nil {
 		return 0, framework.AsStatus(err)
 	}
-	ni, err := s.lister.Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("%s: getting node %q from the snapshot: %w", Name, nodeName, err))
+	node := ni.Node()
+	if node == nil {
+		return 0, framework.AsStatus(fmt.Errorf("%s: node not found", Name))
 	}
-	if _, ok := s.ignored[nodeName]; ok {
+	if _, ok := s.ignored[node.Name]; ok {
 		return 0, nil
 	}
-	node := ni.Node()
 	var score float64
 	for i := range s.constraints {
 		c := &s.constraints[i]

@@ -81,13 +81,10 @@ func (pl *TaintToleration) PreScore(_ context.Context, state *framework.CycleSta
 
 // Score counts the node's PreferNoSchedule taints the pod does not tolerate; NormalizeScore turns
 // the counts around so that fewer is better.
-func (pl *TaintToleration) Score(_ context.Context, state *framework.CycleState, _ *core.Pod, nodeName string) (int64, *framework.Status) {
-	if pl.handle == nil {
-		return 0, framework.AsStatus(errors.New("tainttoleration: no framework handle to read the snapshot"))
-	}
-	nodeInfo, err := pl.handle.SnapshotSharedLister().NodeInfos().Get(nodeName)
-	if err != nil {
-		return 0, framework.AsStatus(fmt.Errorf("getting node %q from snapshot: %w", nodeName, err))
+func (pl *TaintToleration) Score(_ context.Context, state *framework.CycleState, _ *core.Pod, nodeInfo *framework.NodeInfo) (int64, *framework.Status) {
+	node := nodeInfo.Node()
+	if node == nil {
+		return 0, framework.AsStatus(errors.New("tainttoleration: node not found"))
 	}
 	data, err := state.Read(preScoreStateKey)
 	if err != nil {
@@ -98,7 +95,7 @@ func (pl *TaintToleration) Score(_ context.Context, state *framework.CycleState,
 		return 0, framework.AsStatus(fmt.Errorf("invalid %q state, got %T", preScoreStateKey, data))
 	}
 	var count int64
-	taints := nodeInfo.Node().Spec.Taints
+	taints := node.Spec.Taints
 	for i := range taints {
 		if taints[i].Effect == core.TaintEffectPreferNoSchedule && !TolerationsTolerateTaint(s.tolerationsPreferNoSchedule, &taints[i]) {
 			count++

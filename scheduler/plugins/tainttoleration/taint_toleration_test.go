@@ -224,7 +224,7 @@ func TestScore(t *testing.T) {
 
 func TestScoreWithoutPreScore(t *testing.T) {
 	snap := framework.NewSnapshot(nil, []*core.Node{schedulertest.MakeNode().Name("a").Obj()})
-	_, st := newPlugin(t, snap).Score(context.Background(), framework.NewCycleState(), podWithTolerations(), "a")
+	_, st := newPlugin(t, snap).Score(context.Background(), framework.NewCycleState(), podWithTolerations(), snap.NodeInfoList[0])
 	if st.Code() != framework.Error {
 		t.Errorf("Score without PreScore: %v, want an Error", st)
 	}
@@ -318,7 +318,7 @@ func TestConcurrentFilterScore(t *testing.T) {
 	framework.NewParallelizer(8).Until(ctx, len(snap.NodeInfoList), func(i int) {
 		ni := snap.NodeInfoList[i]
 		pl.Filter(ctx, state, pod, ni)
-		if _, st := pl.Score(ctx, state, pod, ni.Node().Name); !st.IsSuccess() {
+		if _, st := pl.Score(ctx, state, pod, ni); !st.IsSuccess() {
 			t.Error(st)
 		}
 	})
@@ -373,7 +373,7 @@ func BenchmarkFilterScore(b *testing.B) {
 				}
 				pl.PreScore(ctx, state, pod, snap.NodeInfoList)
 				for i, ni := range snap.NodeInfoList {
-					s, _ := pl.Score(ctx, state, pod, ni.Node().Name)
+					s, _ := pl.Score(ctx, state, pod, ni)
 					scores[i] = framework.NodeScore{Name: ni.Node().Name, Score: s}
 				}
 				pl.NormalizeScore(ctx, state, pod, scores)
