@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -127,46 +124,12 @@ func runControllerManager(ctx context.Context, stderr io.Writer, o *controllerMa
 	if !o.leaderElect {
 		return run(ctx)
 	}
-	host, _ := os.Hostname()
-	suffix := make([]byte, 8)
-	_, _ = rand.Read(suffix)
-	identity := host + "_" + hex.EncodeToString(suffix)
-	runErr := make(chan error, 1)
-	el, err := leaderelection.New(leaderelection.Config{
-		Client:          root,
-		Lock:            leaderelection.LeaseRef{Namespace: o.leaseNamespace, Name: o.leaseName},
-		Identity:        identity,
-		LeaseDuration:   o.leaseDuration,
-		RenewDeadline:   o.renewDeadline,
-		RetryPeriod:     o.retryPeriod,
-		Logger:          log,
-		ReleaseOnCancel: true,
-		Callbacks: leaderelection.Callbacks{
-			OnStartedLeading: func(ctx context.Context) {
-				fmt.Fprintf(stderr, "skiff controller-manager: %s leads\n", identity)
-				runErr <- run(ctx)
-			},
-			OnNewLeader: func(id string) {
-				if id != identity {
-					fmt.Fprintf(stderr, "skiff controller-manager: %s leads; waiting\n", id)
-				}
-			},
-		},
-	})
-	if err != nil {
-		return err
-	}
-	if err := el.Run(ctx); err != nil {
-		// Kubernetes' controller manager exits when it loses its lease, so that nothing it
-		// started keeps acting beside the new leader.
-		return fmt.Errorf("leader election: %w", err)
-	}
-	select {
-	case err := <-runErr:
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
-	default:
-	}
-	return nil
+	return runLeading(ctx, stderr, "controller-manager", leaderelection.Config{
+		Client:        root,
+		Lock:          leaderelection.LeaseRef{Namespace: o.leaseNamespace, Name: o.leaseName},
+		LeaseDuration: o.leaseDuration,
+		RenewDeadline: o.renewDeadline,
+		RetryPeriod:   o.retryPeriod,
+		Logger:        log,
+	}, run)
 }

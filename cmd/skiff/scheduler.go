@@ -2,15 +2,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"time"
 
@@ -148,7 +144,7 @@ func runScheduler(ctx context.Context, stderr io.Writer, o *schedulerOptions, lo
 	if !elect {
 		return run(ctx)
 	}
-	lcfg := leaderelection.Config{Client: c, Lock: leaderelection.LeaseRef{Namespace: "kube-system", Name: "kube-scheduler"}, Logger: log, ReleaseOnCancel: true}
+	lcfg := leaderelection.Config{Client: c, Lock: leaderelection.LeaseRef{Namespace: "kube-system", Name: "kube-scheduler"}, Logger: log}
 	if le != nil {
 		lcfg.LeaseDuration, lcfg.RenewDeadline, lcfg.RetryPeriod = le.LeaseDuration.Duration, le.RenewDeadline.Duration, le.RetryPeriod.Duration
 		if le.ResourceNamespace != "" {
@@ -158,37 +154,7 @@ func runScheduler(ctx context.Context, stderr io.Writer, o *schedulerOptions, lo
 			lcfg.Lock.Name = le.ResourceName
 		}
 	}
-	host, _ := os.Hostname()
-	suffix := make([]byte, 8)
-	_, _ = rand.Read(suffix)
-	lcfg.Identity = host + "_" + hex.EncodeToString(suffix)
-	runErr := make(chan error, 1)
-	lcfg.Callbacks = leaderelection.Callbacks{
-		OnStartedLeading: func(ctx context.Context) {
-			fmt.Fprintf(stderr, "skiff scheduler: %s leads\n", lcfg.Identity)
-			runErr <- run(ctx)
-		},
-		OnNewLeader: func(id string) {
-			if id != lcfg.Identity {
-				fmt.Fprintf(stderr, "skiff scheduler: %s leads; waiting\n", id)
-			}
-		},
-	}
-	el, err := leaderelection.New(lcfg)
-	if err != nil {
-		return err
-	}
-	if err := el.Run(ctx); err != nil {
-		return fmt.Errorf("leader election: %w", err)
-	}
-	select {
-	case err := <-runErr:
-		if err != nil && !errors.Is(err, context.Canceled) {
-			return err
-		}
-	default:
-	}
-	return nil
+	return runLeading(ctx, stderr, "scheduler", lcfg, run)
 }
 
 // serveHealthAndMetrics serves /healthz and /metrics over HTTPS with a self-signed certificate,
