@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/skiff-io/skiff/apiserver/internal/jsonstr"
 )
 
 // Documents are handled as generic JSON values: map[string]any for objects, []any for arrays,
@@ -466,58 +468,8 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string. Unlike encoding/json it does not escape <, > and &, which
-// only matter when JSON is embedded in HTML; annotations full of URLs stay readable.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but end lines in JavaScript; escape them as encoding/json does.
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
+// appendString writes s as a JSON string (see jsonstr.Append).
+func appendString(b []byte, s string) []byte { return jsonstr.Append(b, s) }
 
 // deepEqual reports whether two JSON values are equal. Numbers are equal when their text is, or
 // when both parse to the same float64 ("1" and "1.0"), as RFC 6902's test operation asks.

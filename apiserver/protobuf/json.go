@@ -1,61 +1,10 @@
 package protobuf
 
-import (
-	"unicode/utf8"
-)
-
-const hexDigits = "0123456789abcdef"
+import "github.com/skiff-io/skiff/apiserver/internal/jsonstr"
 
 // appendString appends s as a JSON string.
-func appendString(dst []byte, s string) []byte { return appendJSONString(dst, []byte(s)) }
+func appendString(dst []byte, s string) []byte { return jsonstr.Append(dst, s) }
 
-// appendJSONString appends s as a JSON string, escaped as encoding/json escapes it (without its
-// HTML escaping): invalid UTF-8 becomes U+FFFD, as it does when Kubernetes writes the string.
-func appendJSONString(dst, s []byte) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			// Valid JSON, but encoding/json escapes them for JavaScript's sake; so do we.
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
+// appendJSONString appends s as a JSON string, escaped as Kubernetes writes it (see
+// jsonstr.Append).
+func appendJSONString(dst, s []byte) []byte { return jsonstr.Append(dst, s) }
