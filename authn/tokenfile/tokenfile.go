@@ -3,15 +3,14 @@ package tokenfile
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
-	"strings"
 
 	"github.com/skiff-io/skiff/authn"
+	"github.com/skiff-io/skiff/authn/internal/credfile"
 )
 
 // Method is what Response.Method says for a request authenticated by a static token.
@@ -66,63 +65,25 @@ func Parse(r io.Reader) ([]Entry, error) {
 	return parse(r, "")
 }
 
-func parse(r io.Reader, name string) ([]Entry, error) {
-	where := func(line int) string {
-		if name == "" {
-			return fmt.Sprintf("line %d", line)
-		}
-		return fmt.Sprintf("%s:%d", name, line)
-	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1 // a groups column is optional
-	var entries []Entry
-	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return entries, nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, where(pe.Line), pe.Err)
-			}
-			return nil, fmt.Errorf("tokenfile: reading %s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		switch {
-		case len(rec) < 3:
-			return nil, fmt.Errorf("%w: %s: must have at least 3 columns (token, user name, user uid), found %d", ErrMalformed, where(line), len(rec))
-		case len(rec) > 4:
-			return nil, fmt.Errorf("%w: %s: must have at most 4 columns (token, user name, user uid, groups), found %d: quote the groups column when there is more than one group", ErrMalformed, where(line), len(rec))
-		case rec[0] == "":
-			return nil, fmt.Errorf("%w: %s: empty token", ErrMalformed, where(line))
-		case rec[1] == "":
-			return nil, fmt.Errorf("%w: %s: empty user name", ErrMalformed, where(line))
-		}
-		if first, dup := seen[rec[0]]; dup {
-			// The token is a secret: name the lines, never the token.
-			return nil, fmt.Errorf("%w: %s: token already given on line %d", ErrMalformed, where(line), first)
-		}
-		seen[rec[0]] = line
-		e := Entry{Token: rec[0], User: authn.User{Name: rec[1], UID: rec[2]}}
-		if len(rec) == 4 {
-			e.User.Groups = splitGroups(rec[3])
-		}
-		entries = append(entries, e)
-	}
-}
+// format is the file's CSV layout.
+var format = credfile.Format{Secret: "token", Malformed: ErrMalformed, Unique: func(r credfile.Record) (string, string) {
+	// The token is a secret: name the lines, never the token.
+	return r.Secret, "token"
+}}
 
-// splitGroups splits the groups column on commas, as Kubernetes does, but drops empty names: a
-// trailing comma or an empty column must not put the user in a group called "".
-func splitGroups(s string) []string {
-	var groups []string
-	for g := range strings.SplitSeq(s, ",") {
-		if g != "" {
-			groups = append(groups, g)
+func parse(r io.Reader, name string) ([]Entry, error) {
+	recs, err := format.Parse(r, name)
+	if err != nil {
+		if errors.Is(err, ErrMalformed) {
+			return nil, err
 		}
+		return nil, fmt.Errorf("tokenfile: %w", err)
 	}
-	return groups
+	entries := make([]Entry, len(recs))
+	for i, rec := range recs {
+		entries[i] = Entry{Token: rec.Secret, User: rec.User}
+	}
+	return entries, nil
 }
 
 // New returns an Authenticator for entries. Every entry needs a token and a user name, and no token
