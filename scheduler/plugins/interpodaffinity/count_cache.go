@@ -7,78 +7,14 @@ import (
 
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 )
-
-// countCache remembers, across scheduling cycles, how many pods of each node matched a term (or
-// every term of a pod's affinity), with the node's generation. Kubernetes matches every pod of
-// the cluster against the incoming pod's terms for every pod it schedules, which costs
-// milliseconds on 5,000 nodes; but the pods of one workload come one after another with the same
-// terms, and between their cycles only the nodes that got or lost a pod change generation.
-//
-// A cycle checks a key's counts out of the cache and back in when it is done, so that it is
-// their only user: its parallel loops read and update them without a lock, and concurrent cycles
-// (which the framework does not make, but which must not break) get their own.
-type countCache struct {
-	mu      sync.Mutex
-	tick    uint64
-	entries map[string]*nodeCounts
-}
-
-// maxCachedKeys bounds the cache: each entry holds one count per node.
-const maxCachedKeys = 32
-
-// nodeCounts are one key's counts, by node name.
-type nodeCounts struct {
-	key   string
-	used  uint64
-	nodes map[string]*nodeCount
-}
-
-type nodeCount struct {
-	generation int64
-	count      int32
-}
-
-func (c *countCache) checkout(key string, clusterSize int) *nodeCounts {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if nc, ok := c.entries[key]; ok {
-		delete(c.entries, key)
-		// Nodes come and go; start again rather than keep the departed forever.
-		if len(nc.nodes) > 2*clusterSize+16 {
-			nc.nodes = map[string]*nodeCount{}
-		}
-		return nc
-	}
-	return &nodeCounts{key: key, nodes: map[string]*nodeCount{}}
-}
-
-func (c *countCache) checkin(nc *nodeCounts) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.tick++
-	nc.used = c.tick
-	if c.entries == nil {
-		c.entries = map[string]*nodeCounts{}
-	}
-	c.entries[nc.key] = nc
-	if len(c.entries) <= maxCachedKeys {
-		return
-	}
-	var oldest *nodeCounts
-	for _, e := range c.entries {
-		if oldest == nil || e.used < oldest.used {
-			oldest = e
-		}
-	}
-	delete(c.entries, oldest.key)
-}
 
 // counter counts the pods of a node that match, through the cache.
 type counter struct {
 	key    string
 	match  func(p *core.Pod) bool
-	counts *nodeCounts
+	counts *podcount.Counts
 }
 
 // counters is one cycle's counters, deduplicated by key, with their cache entries checked out.
@@ -101,7 +37,7 @@ func (cs *counters) add(key string, match func(p *core.Pod) bool) int {
 // checkout takes every counter's counts out of the cache.
 func (cs *counters) checkout(clusterSize int) {
 	for _, c := range cs.list {
-		c.counts = cs.pl.counts.checkout(c.key, clusterSize)
+		c.counts = cs.pl.counts.Checkout(c.key, clusterSize)
 	}
 }
 
@@ -109,7 +45,7 @@ func (cs *counters) checkout(clusterSize int) {
 func (cs *counters) release() {
 	for _, c := range cs.list {
 		if c.counts != nil {
-			cs.pl.counts.checkin(c.counts)
+			cs.pl.counts.Checkin(c.counts)
 			c.counts = nil
 		}
 	}
@@ -119,20 +55,21 @@ func (cs *counters) release() {
 // (each node's entry is touched by the one goroutine handling the node); fresh reports a node
 // without an entry, which run adds once its parallel loop is over.
 func (c *counter) count(ni *framework.NodeInfo) (n int, fresh bool) {
-	var e *nodeCount
+	var stale *podcount.Entry
 	if c.counts != nil {
-		e = c.counts.nodes[ni.Node().Name]
-		if e != nil && e.generation == ni.Generation {
-			return int(e.count), false
+		cached, e, ok := c.counts.Cached(ni)
+		if ok {
+			return cached, false
 		}
+		stale = e
 	}
 	for _, pi := range ni.Pods {
 		if c.match(pi.Pod) {
 			n++
 		}
 	}
-	if e != nil {
-		e.generation, e.count = ni.Generation, int32(n)
+	if stale != nil {
+		stale.Set(ni.Generation, n)
 		return n, false
 	}
 	return n, c.counts != nil
@@ -178,13 +115,15 @@ func (cs *counters) run(ctx context.Context, nodes []*framework.NodeInfo, rows [
 		if fresh == 0 {
 			continue
 		}
-		slab := make([]nodeCount, 0, fresh)
+		freshNodes := make([]*framework.NodeInfo, 0, fresh)
+		freshCounts := make([]int32, 0, fresh)
 		for n, ni := range nodes {
 			if r := rows[n*k+i]; r.fresh {
-				slab = append(slab, nodeCount{generation: ni.Generation, count: r.count})
-				c.counts.nodes[ni.Node().Name] = &slab[len(slab)-1]
+				freshNodes = append(freshNodes, ni)
+				freshCounts = append(freshCounts, r.count)
 			}
 		}
+		c.counts.Add(freshNodes, freshCounts)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 	"github.com/skiff-io/skiff/scheduler/schedulertest"
 )
 
@@ -42,12 +43,12 @@ func TestCountCacheFollowsNodeChanges(t *testing.T) {
 func TestCountCacheIsBounded(t *testing.T) {
 	snap := framework.NewSnapshot(nil, cluster())
 	pl := newPlugin(t, "", Options{}, snap)
-	for i := range 2 * maxCachedKeys {
+	for i := range 2 * podcount.MaxKeys {
 		pod := schedulertest.MakePod().Name("p").RequiredPodAntiAffinity("zone", map[string]string{"app": fmt.Sprint(i)}).Obj()
 		schedulertest.RunFilter(t, pl, pod, snap)
 	}
-	if n := len(pl.counts.entries); n != maxCachedKeys {
-		t.Errorf("%d cached keys, want %d", n, maxCachedKeys)
+	if n := pl.counts.Len(); n != podcount.MaxKeys {
+		t.Errorf("%d cached keys, want %d", n, podcount.MaxKeys)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/skiff-io/skiff/api/labels"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 )
 
 // Name is the plugin's name in the registry and in configurations.
@@ -64,7 +65,7 @@ type InterPodAffinity struct {
 	hardPodAffinityWeight   int32
 	ignorePreferredOfOthers bool
 	namespaces              NamespaceLister
-	counts                  countCache
+	counts                  podcount.Cache
 }
 
 var (

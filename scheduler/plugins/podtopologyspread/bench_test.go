@@ -7,6 +7,7 @@ import (
 
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 	"github.com/skiff-io/skiff/scheduler/schedulertest"
 )
 
@@ -75,7 +76,7 @@ func benchCycle(b *testing.B, snap *framework.Snapshot, pod *core.Pod, cache str
 				case "churn":
 					snap.NodeInfoList[i%len(snap.NodeInfoList)].Generation++
 				case "cold":
-					pl.counts = countCache{}
+					pl.counts = podcount.Cache{}
 				}
 				state := framework.NewCycleState()
 				_, st := pl.PreFilter(ctx, state, tc.pod)

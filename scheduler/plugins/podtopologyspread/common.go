@@ -7,6 +7,7 @@ import (
 	"github.com/skiff-io/skiff/api/labels"
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 )
 
 // constraint is a TopologySpreadConstraint of the pod being scheduled, with its selector parsed
@@ -22,7 +23,7 @@ type constraint struct {
 	honorAffinity bool
 	honorTaints   bool
 	// counts caches countOn across cycles while a cycle has them checked out; nil otherwise.
-	counts *nodeCounts
+	counts *podcount.Counts
 }
 
 // matches reports whether p counts for the constraint (its namespace aside).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/skiff-io/skiff/api/core"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 	"github.com/skiff-io/skiff/scheduler/schedulertest"
 )
 
@@ -49,13 +50,13 @@ func TestCountCacheFollowsNodeChanges(t *testing.T) {
 func TestCountCacheIsBounded(t *testing.T) {
 	snap := framework.NewSnapshot(nil, []*core.Node{zoned("a", "zone1").Obj()})
 	pl := newPlugin(t, "", Options{}, snap)
-	for i := range 2 * maxCachedSelectors {
+	for i := range 2 * podcount.MaxKeys {
 		sel := map[string]string{"app": fmt.Sprint(i)}
 		pod := schedulertest.MakePod().Name("p").Labels(sel).SpreadConstraint(1, "zone", core.DoNotSchedule, sel).Obj()
 		schedulertest.RunFilter(t, pl, pod, snap)
 	}
-	if n := len(pl.counts.entries); n != maxCachedSelectors {
-		t.Errorf("%d cached selectors, want %d", n, maxCachedSelectors)
+	if n := pl.counts.Len(); n != podcount.MaxKeys {
+		t.Errorf("%d cached selectors, want %d", n, podcount.MaxKeys)
 	}
 }
 

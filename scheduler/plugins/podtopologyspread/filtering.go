@@ -206,7 +206,7 @@ func (pl *PodTopologySpread) run(ctx context.Context, j *countJob, rows []domain
 			}
 		}
 		if len(freshNodes) > 0 {
-			addCounts(cs[i].counts, freshNodes, freshCounts)
+			cs[i].counts.Add(freshNodes, freshCounts)
 		}
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/skiff-io/skiff/api/meta"
 	"github.com/skiff-io/skiff/api/validation"
 	"github.com/skiff-io/skiff/scheduler/framework"
+	"github.com/skiff-io/skiff/scheduler/plugins/internal/podcount"
 )
 
 // Name is the plugin's name in the registry and in configurations.
@@ -94,7 +95,7 @@ type PodTopologySpread struct {
 	// nodes without a zone label form a zone of their own rather than ignoring them.
 	systemDefaulted bool
 	opts            Options
-	counts          countCache
+	counts          podcount.Cache
 }
 
 var (
