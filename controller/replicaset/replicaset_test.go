@@ -223,6 +223,8 @@ func TestAdoptAndRelease(t *testing.T) {
 	if ref := p.ControllerRef(); ref == nil || ref.UID != rs.UID {
 		t.Fatalf("orphan not adopted: %+v", p.OwnerReferences)
 	}
+	// The event follows the create's answer, which may come after the test saw the pod.
+	testenv.Eventually(t, "SuccessfulCreate events", func() bool { return f.ev.Count("Normal SuccessfulCreate") >= 2 })
 	if n := f.ev.Count("Normal SuccessfulCreate"); n != 2 {
 		t.Errorf("%d pods created, want 2 next to the adopted one", n)
 	}
